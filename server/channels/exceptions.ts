@@ -1,0 +1,37 @@
+// Channels' exceptions (channels/exceptions.py) plus the Python built-ins its messages are raised as, so an
+// error reads the same in both: `ValueError: No route found for path 'ws/nope/'.`
+
+class NamedError extends Error {
+  constructor(message?: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValueError extends NamedError {}
+export class AssertionError extends NamedError {}
+export class NotImplementedError extends NamedError {}
+/** Raised by the testing helpers where asyncio would raise asyncio.TimeoutError. */
+export class TimeoutError extends NamedError {}
+/** Raised into an application instance that the testing helpers stopped (asyncio.CancelledError). */
+export class CancelledError extends NamedError {}
+
+/** Raised when a consumer wants to stop and close down its application instance. */
+export class StopConsumer extends NamedError {}
+/** Raised inside `connect()` to accept the connection. */
+export class AcceptConnection extends NamedError {}
+/** Raised inside `connect()` to deny the connection. */
+export class DenyConnection extends NamedError {}
+/** Raised when a channel cannot be sent to as it is over capacity. */
+export class ChannelFull extends NamedError {}
+/** Raised when a message cannot be sent as it is too big. */
+export class MessageTooLarge extends NamedError {}
+/** Raised when a channel layer is configured incorrectly. */
+export class InvalidChannelLayerError extends ValueError {}
+/** Raised when a router configuration is invalid (Django's ImproperlyConfigured). */
+export class ImproperlyConfigured extends NamedError {}
+/** An inner URLRouter found no route; the outermost one turns this into ValueError. */
+export class Resolver404 extends NamedError {}
+export class RequestAborted extends NamedError {}
+export class RequestTimeout extends RequestAborted {}
+export class RuntimeError extends NamedError {}
