@@ -14,6 +14,9 @@ export { AsyncWebsocketConsumer, AsyncJsonWebsocketConsumer } from "./generic/as
 export type { AcceptOptions, CloseArg, CloseOptions, SendOptions } from "./generic/args.ts";
 export { AsyncHttpConsumer } from "./generic/http.ts";
 export {
+  WebSocketProtocolError, WebSocketState, valid_close_code, type WebSocketAction, type WebSocketPhase,
+} from "./websocket-state.ts";
+export {
   BaseChannelLayer, valid_channel_name, valid_group_name, type BaseLayerConfig, type ChannelLayer, type ChannelLayerClass,
 } from "./layers/base.ts";
 export { InMemoryChannelLayer, type InMemoryLayerConfig } from "./layers/in-memory.ts";

@@ -26,6 +26,9 @@ export function send_args(
     throw new TypeError("text_data must be a string; send bytes with send({ bytes_data }) or send(null, bytes)");
   }
   let event: WebSocketSendEvent;
+  if (text_data !== null && text_data !== undefined && bytes_data !== null && bytes_data !== undefined) {
+    throw new ValueError("You must pass one of bytes_data or text_data, not both");
+  }
   if (text_data !== null && text_data !== undefined) event = { type: "websocket.send", text: text_data as string };
   else if (bytes_data !== null && bytes_data !== undefined) event = { type: "websocket.send", bytes: bytes_data };
   else throw new ValueError("You must pass one of bytes_data or text_data");

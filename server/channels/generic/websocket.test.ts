@@ -67,11 +67,13 @@ describe.each([
     expect(await r.receive_output()).toEqual({ type: "websocket.close", code: 4002, reason: "full" });
   });
 
-  it("refuses to send nothing, and text given as bytes", async () => {
+  it("refuses to send nothing, text given as bytes, and text and bytes together", async () => {
     const errors: string[] = [];
     class Bad extends Base {
       override async receive() {
-        for (const attempt of [() => this.send(), () => this.send(bytes(1) as unknown as string)]) {
+        for (const attempt of [
+          () => this.send(), () => this.send(bytes(1) as unknown as string), () => this.send("t", bytes(1)),
+        ]) {
           try { await attempt(); } catch (e) { errors.push(`${(e as Error).name}: ${(e as Error).message}`); }
         }
       }
@@ -83,6 +85,7 @@ describe.each([
     expect(errors).toEqual([
       "ValueError: You must pass one of bytes_data or text_data",
       expect.stringMatching(/^TypeError: text_data must be a string/),
+      "ValueError: You must pass one of bytes_data or text_data, not both",
     ]);
   });
 
