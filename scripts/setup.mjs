@@ -11,9 +11,11 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const task = process.argv.includes("--for") ? process.argv[process.argv.indexOf("--for") + 1] : "dev";
 
 /** Debian packages by task; each entry names a file whose presence means it is installed. */
+const DAPHNE = { file: "/usr/bin/daphne", packages: ["daphne", "python3-django-channels"] };
 const SYSTEM = {
-  test: [],
+  test: [DAPHNE],
   dev: [],
+  start: [],
 };
 
 function run(command, args, options = {}) {

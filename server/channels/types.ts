@@ -22,7 +22,12 @@ interface ConnectionScope {
 }
 export interface WebSocketScope extends ConnectionScope { type: "websocket"; subprotocols: string[] }
 export interface HTTPScope extends ConnectionScope { type: "http"; method: string; http_version: string }
-export interface ChannelScope { type: "channel"; channel: string; [key: string]: unknown }
+export interface ChannelScope {
+  type: "channel";
+  channel: string;
+  url_route?: URLRoute;
+  [key: string]: unknown;
+}
 export type Scope = WebSocketScope | HTTPScope | ChannelScope;
 
 // Server -> application

@@ -1,7 +1,7 @@
 // AsyncWebsocketConsumer and AsyncJsonWebsocketConsumer (channels/generic/websocket.py), the async pair.
 import { AsyncConsumer } from "../consumer.ts";
 import { AcceptConnection, DenyConnection, StopConsumer, ValueError } from "../exceptions.ts";
-import type { Bytes, WebSocketConnectEvent, WebSocketDisconnectEvent, WebSocketReceiveEvent } from "../types.ts";
+import type { WebSocketScope, Bytes, WebSocketConnectEvent, WebSocketDisconnectEvent, WebSocketReceiveEvent } from "../types.ts";
 import { dumps, loads } from "../util/json.ts";
 import {
   accept_event, type AcceptOptions, type CloseArg, close_event, type CloseOptions, groups_layer, receive_args,
@@ -9,6 +9,7 @@ import {
 } from "./args.ts";
 
 export class AsyncWebsocketConsumer extends AsyncConsumer {
+  declare scope: WebSocketScope;
   /** Groups joined before `connect()` and left on disconnect. */
   groups: string[] = [];
 

@@ -1,7 +1,7 @@
 // AsyncHttpConsumer (channels/generic/http.py).
 import { AsyncConsumer } from "../consumer.ts";
 import { AssertionError, NotImplementedError, StopConsumer } from "../exceptions.ts";
-import type { Bytes, Headers, HTTPDisconnectEvent, HTTPRequestEvent } from "../types.ts";
+import type { HTTPScope, Bytes, Headers, HTTPDisconnectEvent, HTTPRequestEvent } from "../types.ts";
 import { concat_bytes, to_bytes } from "../util/bytes.ts";
 
 export type HeadersInit = Headers | Array<[string | Bytes, string | Bytes]> | Record<string, string | Bytes>;
@@ -13,6 +13,7 @@ function to_headers(headers: HeadersInit | undefined): Headers {
 }
 
 export class AsyncHttpConsumer extends AsyncConsumer {
+  declare scope: HTTPScope;
   body: Bytes[] = [];
 
   /** Stages the status and headers; the server sends them with the first body chunk. */

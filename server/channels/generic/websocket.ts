@@ -2,7 +2,7 @@
 import { SyncConsumer } from "../consumer.ts";
 import { AcceptConnection, DenyConnection, StopConsumer, ValueError } from "../exceptions.ts";
 import { async_to_sync } from "../sync.ts";
-import type { Bytes, WebSocketConnectEvent, WebSocketDisconnectEvent, WebSocketReceiveEvent } from "../types.ts";
+import type { WebSocketScope, Bytes, WebSocketConnectEvent, WebSocketDisconnectEvent, WebSocketReceiveEvent } from "../types.ts";
 import { dumps, loads } from "../util/json.ts";
 import {
   accept_event, type AcceptOptions, type CloseArg, close_event, type CloseOptions, groups_layer, receive_args,
@@ -10,6 +10,7 @@ import {
 } from "./args.ts";
 
 export class WebsocketConsumer extends SyncConsumer {
+  declare scope: WebSocketScope;
   /** Groups joined before `connect()` and left on disconnect. */
   groups: string[] = [];
 
