@@ -15,6 +15,7 @@ const APPLICATION = "conf_project.asgi:application";
 export interface DaphneServer {
   url: string; // ws://127.0.0.1:<port>
   port: number;
+  pid: number;
   stop(): Promise<void>;
   logs(): string;
 }
@@ -149,5 +150,5 @@ export async function startDaphne(options: DaphneOptions = {}): Promise<DaphneSe
     await sleep(100);
   }
 
-  return { url: `ws://127.0.0.1:${port}`, port, stop, logs: () => output };
+  return { url: `ws://127.0.0.1:${port}`, port, pid: child.pid!, stop, logs: () => output };
 }

@@ -55,25 +55,29 @@ export abstract class Consumer {
 
   constructor(_initkwargs: InitKwargs = {}) {}
 
-  async __call__(scope: Scope, receive: Receive, send: Send): Promise<void> {
+  /**
+   * Runs this instance for one connection. Channels' version is an async loop; this one returns the loop's
+   * promise instead of awaiting it, because an idle connection keeps every suspended frame alive.
+   */
+  __call__(scope: Scope, receive: Receive, send: Send): Promise<void> {
     this.scope = scope;
     this.channel_layer = get_channel_layer(this.channel_layer_alias);
-    const sources: Array<() => Promise<ConsumerMessage>> = [receive];
-    const cancellation = new Cancellation();
-    if (this.channel_layer !== null) {
-      const layer = this.channel_layer;
-      const channel_name = (this.channel_name = await layer.new_channel());
-      this.channel_receive = () => layer.receive(channel_name, cancellation);
-      sources.push(this.channel_receive);
-    }
     this.base_send = this.wrap_send(send);
-    try {
-      await await_many_dispatch(sources, (message) => this.dispatch(message));
-    } catch (error) {
+    const layer = this.channel_layer;
+    if (layer === null) return this.run([receive], null);
+    return layer.new_channel().then((channel_name) => {
+      this.channel_name = channel_name;
+      const cancellation = new Cancellation();
+      this.channel_receive = () => layer.receive(channel_name, cancellation);
+      return this.run([receive, this.channel_receive], cancellation);
+    });
+  }
+
+  private run(sources: Array<() => Promise<ConsumerMessage>>, cancellation: Cancellation | null): Promise<void> {
+    return await_many_dispatch(sources, (message) => this.dispatch(message)).then(undefined, (error: unknown) => {
+      cancellation?.cancel();
       if (!(error instanceof StopConsumer)) throw error;
-    } finally {
-      cancellation.cancel();
-    }
+    });
   }
 
   protected wrap_send(send: Send): (message: ASGISendEvent) => Promise<void> | void {

@@ -2,6 +2,7 @@
 import { ASGIObject, pythonic } from "./asgi-object.ts";
 import { ImproperlyConfigured, Resolver404, ValueError } from "./exceptions.ts";
 import type { ASGIApp, Receive, Scope, Send } from "./types.ts";
+import { copy_scope } from "./scope-copy.ts";
 import { check_app, URLPattern } from "./urls.ts";
 import { py_repr } from "./util/repr.ts";
 
@@ -16,9 +17,9 @@ export const ProtocolTypeRouter = pythonic(
       this.application_mapping = application_mapping;
     }
 
-    override async __call__(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    override __call__(scope: Scope, receive: Receive, send: Send): Promise<void> {
       const app = Object.hasOwn(this.application_mapping, scope.type) ? this.application_mapping[scope.type] : undefined;
-      if (app === undefined) throw new ValueError(`No application configured for scope type ${py_repr(scope.type)}`);
+      if (app === undefined) return Promise.reject(new ValueError(`No application configured for scope type ${py_repr(scope.type)}`));
       return app(scope, receive, send);
     }
   },
@@ -46,26 +47,37 @@ export const URLRouter = pythonic(
       this.routes = routes;
     }
 
-    override async __call__(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    override __call__(scope: Scope, receive: Receive, send: Send): Promise<void> {
       const raw = "path_remaining" in scope ? scope.path_remaining : scope.path;
-      if (typeof raw !== "string") throw new ValueError("No 'path' key in connection scope, cannot route URLs");
-      const path = raw.replace(/^\/+/, "");
-      for (const route of this.routes) {
+      if (typeof raw !== "string") return Promise.reject(new ValueError("No 'path' key in connection scope, cannot route URLs"));
+      return this.route_from(0, raw.replace(/^\/+/, ""), scope, receive, send);
+    }
+
+    /** Tries the routes from `first` on; the app's promise is returned, not awaited (see Consumer.__call__). */
+    private route_from(first: number, path: string, scope: Scope, receive: Receive, send: Send): Promise<void> {
+      for (let i = first; i < this.routes.length; i++) {
+        const route = this.routes[i]!;
+        const match = route.pattern.match(path);
+        if (match === null) continue;
+        const [path_remaining, args, kwargs] = match;
+        Object.assign(kwargs, route.default_args);
+        const outer = (scope.url_route ?? { args: [], kwargs: {} }) as { args: unknown[]; kwargs: Record<string, unknown> };
+        const url_route = { args: [...outer.args, ...args], kwargs: { ...outer.kwargs, ...kwargs } };
+        let running: Promise<void>;
         try {
-          const match = route.pattern.match(path);
-          if (match === null) continue;
-          const [path_remaining, args, kwargs] = match;
-          Object.assign(kwargs, route.default_args);
-          const outer = (scope.url_route ?? { args: [], kwargs: {} }) as { args: unknown[]; kwargs: Record<string, unknown> };
-          const url_route = { args: [...outer.args, ...args], kwargs: { ...outer.kwargs, ...kwargs } };
-          return await route.callback({ ...scope, path_remaining, url_route } as Scope, receive, send);
+          running = route.callback(copy_scope(scope, { path_remaining, url_route }), receive, send);
         } catch (error) {
-          // An inner router's miss lets this router try its next route, as in Channels.
-          if (!(error instanceof Resolver404)) throw error;
+          running = Promise.reject(error);
         }
+        // An inner router's miss lets this router try its next route, as in Channels.
+        if (!route.routes_further) return running;
+        return running.catch((error: unknown) => {
+          if (error instanceof Resolver404) return this.route_from(i + 1, path, scope, receive, send);
+          throw error;
+        });
       }
-      if ("path_remaining" in scope) throw new Resolver404(`No route found for path ${py_repr(path)}.`);
-      throw new ValueError(`No route found for path ${py_repr(path)}.`);
+      const text = `No route found for path ${py_repr(path)}.`;
+      return Promise.reject("path_remaining" in scope ? new Resolver404(text) : new ValueError(text));
     }
   },
 );
@@ -82,16 +94,16 @@ export const ChannelNameRouter = pythonic(
       this.application_mapping = application_mapping;
     }
 
-    override async __call__(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    override __call__(scope: Scope, receive: Receive, send: Send): Promise<void> {
       if (!("channel" in scope)) {
-        throw new ValueError(
+        return Promise.reject(new ValueError(
           "ChannelNameRouter got a scope without a 'channel' key. " +
             "Did you make sure it's only being used for 'channel' type messages?",
-        );
+        ));
       }
       const channel = String(scope.channel);
       const app = Object.hasOwn(this.application_mapping, channel) ? this.application_mapping[channel] : undefined;
-      if (app === undefined) throw new ValueError(`No application configured for channel name ${py_repr(channel)}`);
+      if (app === undefined) return Promise.reject(new ValueError(`No application configured for channel name ${py_repr(channel)}`));
       return app(scope, receive, send);
     }
   },

@@ -156,6 +156,11 @@ export class URLPattern {
     readonly default_args: Record<string, unknown> = {},
     readonly name: string | null = null,
   ) {}
+
+  /** True when the callback is itself a router, whose miss (Resolver404) lets the outer router go on. */
+  get routes_further(): boolean {
+    return (this.callback as { _path_routing?: unknown })._path_routing === true;
+  }
 }
 
 export function check_app(app: unknown, where: string): asserts app is ASGIApp {

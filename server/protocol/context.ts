@@ -31,8 +31,9 @@ export interface ServerContext {
   readonly options: ProtocolServerOptions;
   readonly log: Logger;
   readonly wss: WebSocketServer;
-  /** Registers a running instance; it counts as live until it finishes or is stopped. */
+  /** Registers a running instance; it counts as live until `untrack` (it finished) or it is stopped. */
   track(instance: ApplicationInstance): void;
+  untrack(instance: ApplicationInstance): void;
   /** The client left: the app has application_close_timeout seconds to finish. */
   client_left(instance: ApplicationInstance, what: string): void;
   connection_opened(connection: { shutdown(): void }): void;

@@ -61,7 +61,21 @@ export function serve_http(ctx: ServerContext, app: ASGIApp, req: IncomingMessag
     return RESOLVED;
   };
 
-  const instance = new ApplicationInstance(app, http_scope(req), send);
+  const owner = {
+    app_ended(instance: ApplicationInstance, error: unknown): void {
+      ctx.untrack(instance);
+      if (error === undefined) {
+        if (res.writableEnded) return;
+        ctx.log.error(`Application for ${req.method} ${req.url} returned without completing its response`);
+        if (start === null) basic_error(res, 500, "Internal Server Error", "Application returned without a response.");
+        else res.end();
+      } else if (!(error instanceof CancelledError && instance.killed)) {
+        ctx.log.error(`Exception inside application: ${error instanceof Error ? error.message : String(error)}`, error);
+        basic_error(res, 500, "Internal Server Error", "Exception inside application.");
+      }
+    },
+  };
+  const instance = new ApplicationInstance(app, http_scope(req), send, owner);
   ctx.track(instance);
   const chunks: Buffer[] = [];
   let size = 0;
@@ -80,17 +94,4 @@ export function serve_http(ctx: ServerContext, app: ASGIApp, req: IncomingMessag
     instance.put({ type: "http.disconnect" });
     ctx.client_left(instance, `${req.method} ${req.url}`);
   });
-  instance.done.then(
-    () => {
-      if (res.writableEnded) return;
-      ctx.log.error(`Application for ${req.method} ${req.url} returned without completing its response`);
-      if (start === null) basic_error(res, 500, "Internal Server Error", "Application returned without a response.");
-      else res.end();
-    },
-    (error: unknown) => {
-      if (error instanceof CancelledError && instance.killed) return;
-      ctx.log.error(`Exception inside application: ${error instanceof Error ? error.message : String(error)}`, error);
-      basic_error(res, 500, "Internal Server Error", "Exception inside application.");
-    },
-  );
 }

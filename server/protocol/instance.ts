@@ -1,44 +1,48 @@
 // One application instance per connection: the app's run, and the queue its `receive` reads.
+// Lean on purpose: an idle connection holds one of these for as long as it is open.
 import { CancelledError, type ASGIApp, type ASGIReceiveEvent, type Scope, type Send } from "../channels/index.ts";
 import { Deque } from "../channels/util/deque.ts";
 
-interface Waiter {
-  resolve(event: ASGIReceiveEvent): void;
-  reject(error: unknown): void;
+/** Told when the app returns (error undefined) or throws. */
+export interface InstanceOwner {
+  app_ended(instance: ApplicationInstance, error: unknown): void;
 }
 
 export class ApplicationInstance {
-  /** Settles when the app returns or throws. */
-  readonly done: Promise<void>;
   finished = false;
   /** Stopped by the server (close timeout or shutdown): receive() throws CancelledError from then on. */
   killed = false;
-  private readonly items = new Deque<ASGIReceiveEvent>();
-  private waiter: Waiter | null = null;
+  /** Allocated only while events wait for the app. */
+  private items: Deque<ASGIReceiveEvent> | null = null;
+  private resolve: ((event: ASGIReceiveEvent) => void) | null = null;
+  private reject: ((error: unknown) => void) | null = null;
   private low_water: { at: number; callback: () => void } | null = null;
 
-  constructor(app: ASGIApp, scope: Scope, send: Send) {
+  constructor(app: ASGIApp, scope: Scope, send: Send, private readonly owner: InstanceOwner) {
     let done: Promise<void>;
     try {
       done = app(scope, this.receive, send);
     } catch (error) {
       done = Promise.reject(error); // an app that throws before returning its promise
     }
-    this.done = done.finally(() => {
-      this.finished = true;
-      this.items.clear();
-    });
+    done.then(() => this.end(undefined), (error: unknown) => this.end(error ?? new Error(String(error))));
+  }
+
+  private end(error: unknown): void {
+    this.finished = true;
+    this.items = null;
+    this.owner.app_ended(this, error);
   }
 
   /** Events waiting for the app to read them. */
   get backlog(): number {
-    return this.items.length;
+    return this.items?.length ?? 0;
   }
 
   readonly receive = (): Promise<ASGIReceiveEvent> => {
-    const event = this.items.shift();
+    const event = this.items?.shift();
     if (event !== undefined) {
-      if (this.low_water !== null && this.items.length <= this.low_water.at) {
+      if (this.low_water !== null && this.items!.length <= this.low_water.at) {
         const { callback } = this.low_water;
         this.low_water = null;
         callback();
@@ -46,18 +50,21 @@ export class ApplicationInstance {
       return Promise.resolve(event);
     }
     if (this.killed) return Promise.reject(new CancelledError());
-    return new Promise<ASGIReceiveEvent>((resolve, reject) => (this.waiter = { resolve, reject }));
+    return new Promise<ASGIReceiveEvent>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
   };
 
   /** Queues an event for the app; events for a finished or stopped app are dropped, not kept. */
   put(event: ASGIReceiveEvent): void {
     if (this.finished || this.killed) return;
-    const waiter = this.waiter;
-    if (waiter !== null) {
-      this.waiter = null;
-      waiter.resolve(event);
+    const resolve = this.resolve;
+    if (resolve !== null) {
+      this.resolve = this.reject = null;
+      resolve(event);
     } else {
-      this.items.push(event);
+      (this.items ??= new Deque()).push(event);
     }
   }
 
@@ -70,9 +77,9 @@ export class ApplicationInstance {
   kill(): void {
     if (this.finished || this.killed) return;
     this.killed = true;
-    this.items.clear();
-    const waiter = this.waiter;
-    this.waiter = null;
-    waiter?.reject(new CancelledError());
+    this.items = null;
+    const reject = this.reject;
+    this.resolve = this.reject = null;
+    reject?.(new CancelledError());
   }
 }

@@ -1,17 +1,28 @@
 // ASGI scopes from Node requests, built as Daphne builds them.
 import type { IncomingMessage } from "node:http";
 import type { Headers, HTTPScope, WebSocketScope } from "../channels/index.ts";
-import { latin1_encode } from "../channels/util/bytes.ts";
+import { lazy_keys, type LazyKeys } from "../channels/scope-copy.ts";
 import { split_path, unquote } from "../channels/util/url.ts";
 
-/** Lower-cased names, latin-1 bytes; names containing "_" are dropped (Daphne's guard for CVE-2015-0219). */
-export function scope_headers(req: IncomingMessage): Headers {
-  const raw = req.rawHeaders;
+/**
+ * Lower-cased names, latin-1 bytes; names containing "_" are dropped (Daphne's guard for CVE-2015-0219).
+ * All of a request's header bytes share one buffer: a connection keeps its scope as long as it is open.
+ */
+export function scope_headers(raw: readonly string[]): Headers {
+  let size = 0;
+  for (let i = 0; i < raw.length; i += 2) if (!raw[i]!.includes("_")) size += raw[i]!.length + raw[i + 1]!.length;
+  const bytes = Buffer.allocUnsafe(size);
   const headers: Headers = [];
+  let offset = 0;
+  const take = (text: string) => {
+    const start = offset;
+    offset += bytes.write(text, offset, "latin1");
+    return bytes.subarray(start, offset);
+  };
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     if (name.includes("_")) continue;
-    headers.push([latin1_encode(name.toLowerCase()), latin1_encode(raw[i + 1]!)]);
+    headers.push([take(name.toLowerCase()), take(raw[i + 1]!)]);
   }
   return headers;
 }
@@ -26,33 +37,54 @@ function endpoints(req: IncomingMessage): Pick<WebSocketScope, "client" | "serve
   };
 }
 
-function paths(req: IncomingMessage): { path: string; raw_path: Uint8Array; query_string: Uint8Array } {
-  const [raw_path, query] = split_path(req.url ?? "/");
-  return { path: unquote(raw_path), raw_path: latin1_encode(raw_path), query_string: latin1_encode(query) };
+/**
+ * The bytes keys (headers, raw_path, query_string) are built on first read: a connection keeps its scope as
+ * long as it is open, Node's strings are far smaller than byte views, and most apps never read them again.
+ */
+class RequestBytes implements LazyKeys {
+  constructor(private readonly raw_headers: readonly string[], private readonly raw_path: string, private readonly query: string) {}
+
+  compute(key: string): unknown {
+    if (key === "headers") return scope_headers(this.raw_headers);
+    return Buffer.from(key === "raw_path" ? this.raw_path : this.query, "latin1");
+  }
+}
+
+const BYTES_KEYS = ["raw_path", "query_string", "headers"] as const;
+
+function bytes_keys(scope: object, req: IncomingMessage, raw_path: string, query: string): void {
+  lazy_keys(scope, BYTES_KEYS, new RequestBytes(req.rawHeaders, raw_path, query));
 }
 
 export function websocket_scope(req: IncomingMessage): WebSocketScope {
   const offered = req.headers["sec-websocket-protocol"];
-  return {
+  const [raw_path, query] = split_path(req.url ?? "/");
+  const scope = {
     type: "websocket",
-    asgi: { version: "3.0" },
-    ...paths(req),
-    headers: scope_headers(req),
+    asgi: ASGI,
+    path: unquote(raw_path),
     ...endpoints(req),
     subprotocols: offered === undefined ? [] : unquote(offered).split(",").map((p) => p.trim()),
-  };
+  } as WebSocketScope;
+  bytes_keys(scope, req, raw_path, query);
+  return scope;
 }
 
 export function http_scope(req: IncomingMessage): HTTPScope {
-  return {
+  const [raw_path, query] = split_path(req.url ?? "/");
+  const scope = {
     type: "http",
-    asgi: { version: "3.0" },
+    asgi: ASGI,
     http_version: req.httpVersion,
     method: req.method ?? "GET",
     scheme: "http",
     root_path: "",
-    ...paths(req),
-    headers: scope_headers(req),
+    path: unquote(raw_path),
     ...endpoints(req),
-  };
+  } as HTTPScope;
+  bytes_keys(scope, req, raw_path, query);
+  return scope;
 }
+
+/** Shared by every scope: Daphne's `{"version": "3.0"}`, never changed by apps. */
+const ASGI = Object.freeze({ version: "3.0" }) as { version: string };

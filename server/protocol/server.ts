@@ -118,11 +118,9 @@ export class ProtocolServer implements ServerContext {
 
   track(instance: ApplicationInstance): void {
     this.live.add(instance);
-    const forget = () => this.forget(instance);
-    instance.done.then(forget, forget);
   }
 
-  private forget(instance: ApplicationInstance): void {
+  untrack(instance: ApplicationInstance): void {
     this.live.delete(instance);
     const timer = this.kill_timers.get(instance);
     if (timer !== undefined) clearTimeout(timer);
@@ -138,7 +136,7 @@ export class ProtocolServer implements ServerContext {
           `(application_close_timeout: ${this.options.application_close_timeout} s).`,
       );
       instance.kill();
-      this.forget(instance);
+      this.untrack(instance);
     }, this.options.application_close_timeout * 1000);
     timer.unref();
     this.kill_timers.set(instance, timer);

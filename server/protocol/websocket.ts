@@ -1,61 +1,87 @@
 // One websocket connection, as Daphne runs it: the handshake waits for the app's accept; the core's
-// WebSocketState decides what each app message does on the wire.
+// WebSocketState decides what each app message does on the wire. An idle connection costs what this
+// object holds, so listeners are shared functions that find their connection through the socket, and the
+// upgrade request is let go once the handshake is done.
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import {
-  CancelledError, WebSocketProtocolError, WebSocketState, type ASGIApp, type ASGISendEvent, type WebSocketAction,
+  CancelledError, WebSocketProtocolError, WebSocketState, type ASGIApp, type ASGISendEvent, type Headers,
 } from "../channels/index.ts";
 import { latin1_decode } from "../channels/util/bytes.ts";
-import { ApplicationInstance } from "./instance.ts";
 import type { ServerContext } from "./context.ts";
+import { ApplicationInstance, type InstanceOwner } from "./instance.ts";
 import { websocket_scope } from "./scope.ts";
 
 const RESOLVED = Promise.resolve();
-/** Handed to ws's handleProtocols through the request: the subprotocol the app accepted with. */
-export const CHOSEN_SUBPROTOCOL = Symbol("chosen subprotocol");
-export const ACCEPT_HEADERS = Symbol("accept headers");
+const CONNECTION = Symbol("websocket connection");
+/** Handed to ws through the request: the subprotocol and extra headers the app accepted with. */
+const CHOSEN_SUBPROTOCOL = Symbol("chosen subprotocol");
+const ACCEPT_HEADERS = Symbol("accept headers");
 type UpgradeRequest = IncomingMessage & { [CHOSEN_SUBPROTOCOL]?: string | null; [ACCEPT_HEADERS]?: string[] };
+type Owned<T> = T & { [CONNECTION]?: WebSocketConnection };
 
-export class WebSocketConnection {
+// Shared listeners: `this` is the socket (or ws) that emitted, which carries its connection. The handshake
+// listeners stay attached but do nothing once ws owns the socket: removing a listener deletes a property of
+// the emitter's listener table, which costs every open connection a slow dictionary-mode object.
+function on_handshake_data(this: Owned<Duplex>, chunk: Buffer): void { this[CONNECTION]!.handshake_data(chunk); }
+function on_handshake_end(this: Owned<Duplex>): void { if (this[CONNECTION]!.handshaking) this.destroy(); } // the client gave up
+function on_handshake_close(this: Owned<Duplex>): void { this[CONNECTION]!.handshake_socket_closed(); }
+function on_handshake_timeout(connection: WebSocketConnection): void { connection.handshake_timed_out(); }
+function ignore(): void {}
+function on_message(this: Owned<WebSocket>, data: Buffer, is_binary: boolean): void { this[CONNECTION]!.frame(data, is_binary); }
+function on_pong(this: Owned<WebSocket>): void { this[CONNECTION]!.active = true; }
+function on_close(this: Owned<WebSocket>, code: number): void { this[CONNECTION]!.disconnect(code === 1005 ? null : code); }
+function uncork(connection: WebSocketConnection): void { connection.flush(); }
+
+export class WebSocketConnection implements InstanceOwner {
   readonly state: WebSocketState;
   readonly instance: ApplicationInstance;
   ws: WebSocket | null = null;
   /** Set by the keep-alive sweep: a frame or pong arrived since the last sweep. */
   active = true;
   ping_sent_at = 0;
+  readonly url: string;
+  private req: UpgradeRequest | null;
+  private socket: Owned<Duplex> | null;
   private handshake_timer: NodeJS.Timeout | null;
   private disconnected = false;
   private paused = false;
+  private corked = false;
+  /** True until the app answered the handshake (or the connection ended before it did). */
+  handshaking = true;
 
-  constructor(
-    private readonly ctx: ServerContext,
-    app: ASGIApp,
-    private readonly req: UpgradeRequest,
-    private readonly socket: Duplex,
-    private head: Buffer,
-  ) {
+  constructor(private readonly ctx: ServerContext, app: ASGIApp, req: IncomingMessage, socket: Duplex, private head: Buffer) {
     const scope = websocket_scope(req);
+    this.url = req.url ?? "/";
+    this.req = req;
+    this.socket = socket;
     this.state = new WebSocketState(scope.subprotocols);
-    socket.on("error", () => {}); // a reset mid-handshake ends in "close"; nothing to report
+    this.socket[CONNECTION] = this;
+    socket.on("error", ignore); // a reset mid-handshake ends in "close"; nothing to report
     // Reading while the app decides is what notices a client that leaves; a client may not send frames
     // before the 101, so anything read is kept for ws.
-    socket.on("data", this.on_handshake_data);
-    socket.once("end", this.on_handshake_end);
-    socket.once("close", this.on_handshake_socket_close);
-    this.handshake_timer = setTimeout(this.on_handshake_timeout, ctx.options.handshake_timeout * 1000);
+    socket.on("data", on_handshake_data);
+    socket.on("end", on_handshake_end);
+    socket.on("close", on_handshake_close);
+    this.handshake_timer = setTimeout(on_handshake_timeout, ctx.options.handshake_timeout * 1000, this);
     ctx.connection_opened(this);
-    this.instance = new ApplicationInstance(app, scope, this.send);
+    this.instance = new ApplicationInstance(app, scope, this.send, this);
     ctx.track(this.instance);
     this.instance.put({ type: "websocket.connect" });
-    this.instance.done.then(() => this.on_app_end(undefined), (error: unknown) => this.on_app_end(error));
   }
 
   /** The app's `send`: applies Daphne's rules and throws their errors to the caller, as Daphne's send does. */
   readonly send = (message: ASGISendEvent): Promise<void> => {
     const action = this.state.apply(message);
-    if (action.kind === "send") this.send_frame(action.data);
-    else if (action.kind !== "ignore") this.act(action);
+    switch (action.kind) {
+      case "send": this.send_frame(action.data); break;
+      case "accept": this.complete_handshake(action.subprotocol, action.headers); break;
+      case "reject": this.refuse(403, "Access denied"); break;
+      case "close": this.ws!.close(action.code, action.reason); break;
+      case "drop_empty": this.ctx.log.debug("Dropped an empty websocket.send payload, as Daphne does"); break;
+      case "ignore": break;
+    }
     return RESOLVED;
   };
 
@@ -67,84 +93,91 @@ export class WebSocketConnection {
         `Outgoing message of ${size} bytes exceeds the ${max}-byte limit (max_message_size)`, "WS_MESSAGE_TOO_BIG", 1011,
       );
     }
+    // Frames an app sends in one turn of the event loop leave in one write: the socket is corked on the
+    // first and uncorked after the current microtasks, which is when a burst of handlers has run.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket!.cork();
+      process.nextTick(uncork, this);
+    }
     this.ws!.send(data);
   }
 
-  private act(action: WebSocketAction): void {
-    switch (action.kind) {
-      case "accept": return this.complete_handshake(action.subprotocol, action.headers);
-      case "reject": return this.refuse(403, "Access denied");
-      case "close": return this.ws!.close(action.code, action.reason);
-      case "drop_empty": return this.ctx.log.debug("Dropped an empty websocket.send payload, as Daphne does");
-    }
+  flush(): void {
+    this.corked = false;
+    this.socket!.uncork();
   }
 
-  private complete_handshake(subprotocol: string | null, headers: Array<[Uint8Array, Uint8Array]>): void {
+  private complete_handshake(subprotocol: string | null, headers: Headers): void {
+    const req = this.req!;
+    const socket = this.socket!;
     this.clear_handshake_timer();
-    // ws adds its own "data" listener within this same tick; pausing here would stop it from ever reading.
-    this.socket.removeListener("data", this.on_handshake_data);
-    this.socket.removeListener("end", this.on_handshake_end);
-    this.req[CHOSEN_SUBPROTOCOL] = subprotocol;
-    this.req[ACCEPT_HEADERS] = headers.map(([k, v]) => `${latin1_decode(k)}: ${latin1_decode(v)}`);
-    this.ctx.wss.handleUpgrade(this.req, this.socket, this.head, (ws) => this.on_open(ws));
+    // From here ws reads the socket (pausing it would stop ws from ever reading): the handshake listeners go inert.
+    this.handshaking = false;
+    req[CHOSEN_SUBPROTOCOL] = subprotocol;
+    req[ACCEPT_HEADERS] = headers.map(([k, v]) => `${latin1_decode(k)}: ${latin1_decode(v)}`);
+    this.ctx.wss.handleUpgrade(req, socket, this.head, (ws) => this.open(ws));
   }
 
-  private on_open(ws: WebSocket): void {
+  private open(ws: WebSocket): void {
+    this.req = null;
+    this.head = EMPTY;
     this.ws = ws;
-    this.socket.removeListener("close", this.on_handshake_socket_close);
-    ws.on("message", (data: Buffer, is_binary: boolean) => {
-      this.active = true;
-      this.instance.put(is_binary ? { type: "websocket.receive", bytes: data } : { type: "websocket.receive", text: data.toString() });
-      if (!this.paused && this.instance.backlog >= this.ctx.options.max_backlog) {
-        // The app is behind: stop reading this socket until it catches up, so its queue stays bounded.
-        this.paused = true;
-        ws.pause();
-        this.instance.when_backlog_at(Math.floor(this.ctx.options.max_backlog / 2), () => {
-          this.paused = false;
-          ws.resume();
-        });
-      }
-    });
-    ws.on("pong", () => (this.active = true));
-    ws.on("error", (error) => this.ctx.log.debug(`websocket error: ${error.message}`));
-    ws.on("close", (code: number) => this.on_disconnect(code === 1005 ? null : code));
+    (ws as Owned<WebSocket>)[CONNECTION] = this;
+    ws.on("message", on_message);
+    ws.on("pong", on_pong);
+    ws.on("error", ignore); // ws closes the connection itself; "close" reports it
+    ws.on("close", on_close);
+  }
+
+  frame(data: Buffer, is_binary: boolean): void {
+    this.active = true;
+    this.instance.put(is_binary ? { type: "websocket.receive", bytes: data } : { type: "websocket.receive", text: data.toString() });
+    if (!this.paused && this.instance.backlog >= this.ctx.options.max_backlog) {
+      // The app is behind: stop reading this socket until it catches up, so its queue stays bounded.
+      this.paused = true;
+      this.ws!.pause();
+      this.instance.when_backlog_at(Math.floor(this.ctx.options.max_backlog / 2), () => {
+        this.paused = false;
+        this.ws?.resume();
+      });
+    }
   }
 
   private refuse(status: 403 | 500, reason: string): void {
+    const socket = this.socket!;
     this.clear_handshake();
     // Exactly Daphne's answer: a status line and nothing else. Destroyed once flushed, as ws's abortHandshake does.
-    if (this.socket.writable) {
-      this.socket.once("finish", () => this.socket.destroy());
-      this.socket.end(`HTTP/1.1 ${status} ${reason}\r\n\r\n`);
+    if (socket.writable) {
+      socket.once("finish", () => socket.destroy());
+      socket.end(`HTTP/1.1 ${status} ${reason}\r\n\r\n`);
     } else {
-      this.socket.destroy();
+      socket.destroy();
     }
-    this.on_disconnect(1006);
+    this.disconnect(1006);
   }
 
-  private readonly on_handshake_timeout = (): void => {
+  handshake_data(chunk: Buffer): void {
+    if (!this.handshaking) return;
+    this.head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
+    if (this.head.length > this.ctx.options.max_message_size) this.socket!.destroy(); // data before the 101 is a broken client
+  }
+
+  handshake_timed_out(): void {
     this.handshake_timer = null;
-    this.ctx.log.warn(`WebSocket handshake for ${this.req.url} timed out after ${this.ctx.options.handshake_timeout} s: the application never accepted or closed`);
+    this.ctx.log.warn(`WebSocket handshake for ${this.url} timed out after ${this.ctx.options.handshake_timeout} s: the application never accepted or closed`);
     this.state.disconnected();
     // A TCP reset and no HTTP answer, as autobahn's handshake timeout does.
     const socket = this.socket as Duplex & { resetAndDestroy?: () => void };
     if (socket.resetAndDestroy) socket.resetAndDestroy();
     else socket.destroy();
-    this.on_disconnect(1006);
-  };
+    this.disconnect(1006);
+  }
 
-  private readonly on_handshake_end = (): void => {
-    this.socket.destroy(); // the client gave up before the app answered
-  };
-
-  private readonly on_handshake_data = (chunk: Buffer): void => {
-    this.head = this.head.length === 0 ? chunk : Buffer.concat([this.head, chunk]);
-    if (this.head.length > this.ctx.options.max_message_size) this.socket.destroy(); // data before the 101 is a broken client
-  };
-
-  private readonly on_handshake_socket_close = (): void => {
-    if (this.ws === null) this.on_disconnect(1006); // the client left before the handshake completed
-  };
+  /** The socket closed before ws took it over: the client left during the handshake. */
+  handshake_socket_closed(): void {
+    if (this.ws === null) this.disconnect(1006); // once ws owns the socket, its own "close" reports the end
+  }
 
   private clear_handshake_timer(): void {
     if (this.handshake_timer !== null) clearTimeout(this.handshake_timer);
@@ -153,23 +186,23 @@ export class WebSocketConnection {
 
   private clear_handshake(): void {
     this.clear_handshake_timer();
-    this.socket.removeListener("close", this.on_handshake_socket_close);
-    this.socket.removeListener("data", this.on_handshake_data);
-    this.socket.removeListener("end", this.on_handshake_end);
+    this.handshaking = false;
   }
 
-  private on_disconnect(code: number | null): void {
+  disconnect(code: number | null): void {
     if (this.disconnected) return;
     this.disconnected = true;
-    this.clear_handshake();
+    if (this.ws === null) this.clear_handshake();
     this.state.disconnected();
     this.instance.put({ type: "websocket.disconnect", code });
+    this.req = null;
     this.ctx.connection_closed(this);
-    this.ctx.client_left(this.instance, `websocket ${this.req.url}`);
+    this.ctx.client_left(this.instance, `websocket ${this.url}`);
   }
 
-  private on_app_end(error: unknown): void {
-    if (error === undefined || (error instanceof CancelledError && this.instance.killed)) return;
+  app_ended(instance: ApplicationInstance, error: unknown): void {
+    this.ctx.untrack(instance);
+    if (error === undefined || (error instanceof CancelledError && instance.killed)) return;
     this.ctx.log.error(`Exception inside application: ${error instanceof Error ? error.message : String(error)}`, error);
     if (this.disconnected) return;
     if (this.ws === null) this.refuse(500, "Internal server error");
@@ -179,9 +212,11 @@ export class WebSocketConnection {
   /** Ends the connection for a server shutdown. */
   shutdown(): void {
     if (this.ws !== null) this.ws.close(1001);
-    else this.socket.destroy();
+    else this.socket?.destroy();
   }
 }
+
+const EMPTY = Buffer.alloc(0);
 
 /** ws's handleProtocols: the subprotocol this connection's app accepted with (false: none). */
 export function accepted_subprotocol(_offered: Set<string>, req: IncomingMessage): string | false {

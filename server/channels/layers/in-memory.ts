@@ -3,21 +3,34 @@ import { CancelledError, ChannelFull } from "../exceptions.ts";
 import type { ChannelMessage } from "../types.ts";
 import { deepcopy } from "../util/deepcopy.ts";
 import { Deque } from "../util/deque.ts";
-import type { CancelSignal } from "../utils.ts";
+import type { Cancellable, CancelSignal } from "../utils.ts";
 import { assert_message, BaseChannelLayer, type BaseLayerConfig, valid_channel_name, valid_group_name } from "./base.ts";
 
 export interface InMemoryLayerConfig extends BaseLayerConfig {
   group_expiry?: number;
 }
 
-interface Waiter {
-  resolve(message: ChannelMessage): void;
-  unlisten: () => void;
+/** A pending receive(). An object rather than closures: every idle consumer has one. */
+class Waiter implements Cancellable {
+  constructor(
+    private readonly layer: InMemoryChannelLayer,
+    readonly channel: string,
+    readonly resolve: (message: ChannelMessage) => void,
+    private readonly reject: (error: unknown) => void,
+    readonly cancel: CancelSignal | undefined,
+  ) {}
+
+  cancelled(): void {
+    this.layer.withdraw(this);
+    this.reject(new CancelledError());
+  }
 }
 
+/** Queues are made on first use; a channel with one waiting reader (the usual case) needs no deque. */
 interface ChannelQueue {
-  items: Deque<{ expires: number; message: ChannelMessage }>;
-  waiters: Deque<Waiter>;
+  items: Deque<{ expires: number; message: ChannelMessage }> | null;
+  waiter: Waiter | null;
+  more_waiters: Deque<Waiter> | null;
 }
 
 const RESOLVED: Promise<void> = Promise.resolve();
@@ -46,14 +59,16 @@ export class InMemoryChannelLayer extends BaseChannelLayer {
     assert_message(message);
     valid_channel_name(channel);
     const queue = this.queue(channel);
-    const waiter = queue.waiters.shift();
-    if (waiter !== undefined) {
-      waiter.unlisten();
+    const waiter = this.next_waiter(queue);
+    if (waiter !== null) {
+      waiter.cancel?.off_cancel(waiter);
       waiter.resolve(deepcopy(message));
+      this.forget_if_idle(channel, queue);
       return RESOLVED;
     }
-    if (queue.items.length >= this.get_capacity(channel)) throw new ChannelFull(channel);
-    queue.items.push({ expires: now() + this.expiry, message: deepcopy(message) });
+    const items = (queue.items ??= new Deque());
+    if (items.length >= this.get_capacity(channel)) throw new ChannelFull(channel);
+    items.push({ expires: now() + this.expiry, message: deepcopy(message) });
     this.backlog.add(channel);
     return RESOLVED;
   }
@@ -62,29 +77,24 @@ export class InMemoryChannelLayer extends BaseChannelLayer {
     valid_channel_name(channel);
     this.clean_expired();
     const queue = this.queue(channel);
-    const entry = queue.items.shift();
+    const entry = queue.items?.shift();
     if (entry !== undefined) {
       this.forget_if_idle(channel, queue);
       return Promise.resolve(entry.message);
     }
     if (cancel?.aborted) return Promise.reject(new CancelledError());
     return new Promise<ChannelMessage>((resolve, reject) => {
-      const waiter: Waiter = { resolve, unlisten: () => {} };
-      queue.waiters.push(waiter);
-      if (cancel) {
-        waiter.unlisten = cancel.on_cancel(() => {
-          queue.waiters.remove(waiter);
-          this.forget_if_idle(channel, queue);
-          reject(new CancelledError());
-        });
-      }
+      const waiter = new Waiter(this, channel, resolve, reject, cancel);
+      if (queue.waiter === null) queue.waiter = waiter;
+      else (queue.more_waiters ??= new Deque()).push(waiter);
+      cancel?.on_cancel(waiter);
     });
   }
 
   new_channel(prefix = "specific."): Promise<string> {
-    let suffix = "";
-    for (let i = 0; i < 12; i++) suffix += LETTERS[Math.floor(Math.random() * LETTERS.length)];
-    return Promise.resolve(`${prefix}.inmemory!${suffix}`);
+    // Built in one go: `+=` in a loop leaves a chain of string pieces that every open channel name keeps.
+    const codes = Array.from({ length: 12 }, () => LETTERS.charCodeAt(Math.floor(Math.random() * LETTERS.length)));
+    return Promise.resolve(`${prefix}.inmemory!${String.fromCharCode(...codes)}`);
   }
 
   group_add(group: string, channel: string): Promise<void> {
@@ -126,7 +136,7 @@ export class InMemoryChannelLayer extends BaseChannelLayer {
   /** Drops every queued message and group; receivers already waiting stay registered. */
   flush(): Promise<void> {
     for (const [channel, queue] of this.channels) {
-      queue.items.clear();
+      queue.items = null;
       this.forget_if_idle(channel, queue);
     }
     this.backlog.clear();
@@ -141,15 +151,31 @@ export class InMemoryChannelLayer extends BaseChannelLayer {
 
   private queue(channel: string): ChannelQueue {
     let queue = this.channels.get(channel);
-    if (queue === undefined) this.channels.set(channel, (queue = { items: new Deque(), waiters: new Deque() }));
+    if (queue === undefined) this.channels.set(channel, (queue = { items: null, waiter: null, more_waiters: null }));
     return queue;
   }
 
+  /** Readers are served in the order they started waiting, as asyncio.Queue serves its getters. */
+  private next_waiter(queue: ChannelQueue): Waiter | null {
+    const waiter = queue.waiter;
+    queue.waiter = queue.more_waiters?.shift() ?? null;
+    return waiter;
+  }
+
+  /** A cancelled reader stops waiting. */
+  withdraw(waiter: Waiter): void {
+    const queue = this.channels.get(waiter.channel);
+    if (queue === undefined) return;
+    if (queue.waiter === waiter) queue.waiter = queue.more_waiters?.shift() ?? null;
+    else queue.more_waiters?.remove(waiter);
+    this.forget_if_idle(waiter.channel, queue);
+  }
+
   private forget_if_idle(channel: string, queue: ChannelQueue): void {
-    if (queue.items.length === 0) {
-      this.backlog.delete(channel);
-      if (queue.waiters.length === 0) this.channels.delete(channel);
-    }
+    if (queue.items !== null && queue.items.length > 0) return;
+    queue.items = null;
+    this.backlog.delete(channel);
+    if (queue.waiter === null) this.channels.delete(channel);
   }
 
   /** Expired messages are dropped, and their channel leaves every group (Channels' `_clean_expired`). */
@@ -157,7 +183,7 @@ export class InMemoryChannelLayer extends BaseChannelLayer {
     const t = now();
     for (const channel of this.backlog) {
       const queue = this.channels.get(channel)!;
-      while (queue.items.length > 0 && queue.items.peek()!.expires < t) {
+      while (queue.items !== null && queue.items.length > 0 && queue.items.peek()!.expires < t) {
         queue.items.shift();
         this.remove_from_groups(channel);
       }

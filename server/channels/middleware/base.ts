@@ -1,6 +1,7 @@
 // BaseMiddleware (channels/middleware.py).
 import { ASGIObject, pythonic } from "../asgi-object.ts";
 import type { ASGIApp, Headers, Receive, Scope, Send } from "../types.ts";
+import { copy_scope } from "../scope-copy.ts";
 import { latin1_decode } from "../util/bytes.ts";
 
 /**
@@ -18,7 +19,7 @@ export const BaseMiddleware = pythonic(
 
     override async __call__(scope: Scope, receive: Receive, send: Send): Promise<void> {
       // A copy, so changes never travel up to outer middleware.
-      return this.inner({ ...scope }, receive, send);
+      return this.inner(copy_scope(scope), receive, send);
     }
   },
 );

@@ -1,0 +1,48 @@
+// `node --import tsx bench/profile.ts <target> <row>`: runs one benchmark row against a server started
+// with --cpu-prof and prints where the server spent its time (self time by function).
+import { spawn } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+// @ts-expect-error a plain JavaScript module, without types
+import { build_server } from "../scripts/build-server.mjs";
+import { LoadPool } from "./load.ts";
+import { ROWS, type Settings, type TargetId } from "./rows.ts";
+
+const [target = "ours", row_id = "echo-async"] = process.argv.slice(2) as [TargetId, string];
+const row = ROWS.find((r) => r.id === row_id)!;
+const script = { raw: "bench/servers/raw-ws.ts", ours: "bench/servers/ours.ts" }[target as "raw" | "ours"];
+const dir = mkdtempSync(join(tmpdir(), "cpuprof-"));
+const bundle = await build_server(script);
+const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, bundle], { stdio: ["ignore", "pipe", "inherit"] });
+const port = await new Promise<number>((resolve) => child.stdout!.on("data", (d: Buffer) => {
+  const m = /READY (\d+)/.exec(String(d));
+  if (m) resolve(Number(m[1]));
+}));
+const settings: Settings = {
+  warmup_ms: 500, duration_ms: 3000, echo: { clients: 50, window: 10, size: 64 }, broadcast: { receivers: 100, window: 10 },
+  idle: { count: 1000, most: 1000 },
+};
+const pool = new LoadPool(2);
+const m = await row.measure(pool, { url: (p) => `ws://127.0.0.1:${port}${p}`, pid: child.pid!, stop: async () => {} }, row.paths[target]!, settings);
+await pool.close();
+child.kill("SIGTERM");
+await new Promise((r) => child.once("exit", r));
+console.log(`${row.label} on ${target}: ${m.value.toFixed(0)} ${row.unit}`);
+
+interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }
+const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), "utf8")) as { nodes: Node[]; samples: number[] };
+const total = profile.samples.length;
+const self = new Map<string, number>();
+const root = fileURLToPath(new URL("..", import.meta.url));
+for (const node of profile.nodes) {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const file = url.startsWith("file:") ? relative(root, fileURLToPath(url)) : url;
+  const where = url ? `${file}:${lineNumber + 1}` : "";
+  const key = `${functionName || "(anonymous)"} ${where}`;
+  self.set(key, (self.get(key) ?? 0) + node.hitCount);
+}
+for (const [key, hits] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 30))) {
+  console.log(`${((hits / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
+}
