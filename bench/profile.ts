@@ -46,3 +46,17 @@ for (const node of profile.nodes) {
 for (const [key, hits] of [...self].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 30))) {
   console.log(`${((hits / total) * 100).toFixed(1).padStart(5)}%  ${key}`);
 }
+// CALLERS=name prints the call paths (up to 6 frames) that lead to a function, with their sample counts.
+if (process.env.CALLERS) {
+  const parent = new Map<number, Node>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
+  const paths = new Map<string, number>();
+  for (const node of profile.nodes) {
+    if (node.callFrame.functionName !== process.env.CALLERS || node.hitCount === 0) continue;
+    const frames: string[] = [];
+    for (let p = parent.get(node.id); p && frames.length < 6; p = parent.get(p.id)) frames.push(p.callFrame.functionName || "(anonymous)");
+    const key = frames.join(" < ");
+    paths.set(key, (paths.get(key) ?? 0) + node.hitCount);
+  }
+  for (const [key, hits] of [...paths].sort((a, b) => b[1] - a[1]).slice(0, 8)) console.log(`${hits}  ${key}`);
+}

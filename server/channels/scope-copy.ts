@@ -4,17 +4,28 @@
 import type { Scope } from "./types.ts";
 
 export function copy_scope<S extends Scope>(scope: S, extra: Record<string, unknown> = {}): S {
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(scope)) as S;
-  for (const [key, value] of Object.entries(extra)) {
-    Object.defineProperty(copy, key, { value, writable: true, enumerable: true, configurable: true });
+  const source = (scope as { [LAZY]?: LazyKeys })[LAZY];
+  if (source === undefined) return { ...scope, ...extra };
+  // Descriptors only for the lazy keys (reading them all is what makes a generic copy slow).
+  const copy: Record<string | symbol, unknown> = {};
+  for (const key of Object.keys(scope)) {
+    const descriptor = source.keys.includes(key) ? Object.getOwnPropertyDescriptor(scope, key)! : null;
+    if (descriptor?.get) Object.defineProperty(copy, key, descriptor);
+    else copy[key] = descriptor ? descriptor.value : (scope as Record<string, unknown>)[key];
   }
-  return copy;
+  Object.defineProperty(copy, LAZY, { value: source });
+  for (const key of Object.keys(extra)) {
+    if (source.keys.includes(key)) Object.defineProperty(copy, key, { value: extra[key], writable: true, enumerable: true, configurable: true });
+    else copy[key] = extra[key];
+  }
+  return copy as S;
 }
 
 const LAZY = Symbol("lazy scope keys");
 
 /** Computes a scope's lazy keys; one per scope, shared by its copies. */
 export interface LazyKeys {
+  readonly keys: readonly string[];
   compute(key: string): unknown;
 }
 
@@ -42,8 +53,8 @@ function accessor(key: string): PropertyDescriptor {
   return descriptor;
 }
 
-/** Defines `keys` on `scope` as values computed on first read (by `source`) and shared by every copy. */
-export function lazy_keys(scope: object, keys: readonly string[], source: LazyKeys): void {
+/** Defines `source.keys` on `scope` as values computed on first read and shared by every copy. */
+export function lazy_keys(scope: object, source: LazyKeys): void {
   Object.defineProperty(scope, LAZY, { value: source });
-  for (const key of keys) Object.defineProperty(scope, key, accessor(key));
+  for (const key of source.keys) Object.defineProperty(scope, key, accessor(key));
 }

@@ -42,6 +42,8 @@ function endpoints(req: IncomingMessage): Pick<WebSocketScope, "client" | "serve
  * long as it is open, Node's strings are far smaller than byte views, and most apps never read them again.
  */
 class RequestBytes implements LazyKeys {
+  readonly keys = BYTES_KEYS;
+
   constructor(private readonly raw_headers: readonly string[], private readonly raw_path: string, private readonly query: string) {}
 
   compute(key: string): unknown {
@@ -53,7 +55,7 @@ class RequestBytes implements LazyKeys {
 const BYTES_KEYS = ["raw_path", "query_string", "headers"] as const;
 
 function bytes_keys(scope: object, req: IncomingMessage, raw_path: string, query: string): void {
-  lazy_keys(scope, BYTES_KEYS, new RequestBytes(req.rawHeaders, raw_path, query));
+  lazy_keys(scope, new RequestBytes(req.rawHeaders, raw_path, query));
 }
 
 export function websocket_scope(req: IncomingMessage): WebSocketScope {
