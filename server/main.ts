@@ -1,13 +1,36 @@
-// `npm start`: the protocol server with the example app. HOST and PORT come from the environment.
-import { application } from "./examples/asgi.ts";
+// `npm start`: the playground and the example app on one protocol server. Settings come from the environment.
+import { ProtocolTypeRouter, URLRouter } from "channels";
+import { views } from "./examples/asgi.ts";
+import { websocket_urlpatterns } from "./examples/routing.ts";
+import { create_playground } from "./playground/app.ts";
+import { DEFAULT_PLAYGROUND_OPTIONS, type PlaygroundOptions } from "./playground/sessions.ts";
+import { get_asgi_application } from "./protocol/express-adapter.ts";
 import { console_logger } from "./protocol/context.ts";
 import { ProtocolServer } from "./protocol/server.ts";
 
-const host = process.env.HOST ?? "127.0.0.1";
-const port = Number(process.env.PORT ?? 8000);
-const server = new ProtocolServer(application, { logger: console_logger(process.env.LOG_LEVEL === "debug" ? "debug" : "info") });
-const { url } = await server.listen(port, host);
-console.log(`channels-playground example app listening on ${url}`);
+const env = process.env;
+const number = (name: string, fallback: number) => (env[name] === undefined ? fallback : Number(env[name]));
+const options: PlaygroundOptions = {
+  ...DEFAULT_PLAYGROUND_OPTIONS,
+  handler_timeout_ms: number("HANDLER_TIMEOUT_MS", DEFAULT_PLAYGROUND_OPTIONS.handler_timeout_ms),
+  memory_mb: number("SESSION_MEMORY_MB", DEFAULT_PLAYGROUND_OPTIONS.memory_mb),
+  max_sessions: number("MAX_SESSIONS", DEFAULT_PLAYGROUND_OPTIONS.max_sessions),
+  max_connections: number("MAX_CONNECTIONS_PER_SESSION", DEFAULT_PLAYGROUND_OPTIONS.max_connections),
+  idle_timeout_s: number("SESSION_IDLE_TIMEOUT_S", DEFAULT_PLAYGROUND_OPTIONS.idle_timeout_s),
+};
+const playground = create_playground(options);
+const application = ProtocolTypeRouter({
+  http: get_asgi_application(views),
+  websocket: URLRouter([...playground.routes, ...websocket_urlpatterns]),
+});
+
+const host = env.HOST ?? "127.0.0.1";
+const port = number("PORT", 8000);
+const server = new ProtocolServer(application, { logger: console_logger(env.LOG_LEVEL === "debug" ? "debug" : "info") });
+playground.install(server.web);
+const { url, port: bound } = await server.listen(port, host);
+playground.origins.push(`http://127.0.0.1:${bound}`, `http://localhost:${bound}`, ...(env.EXTRA_ORIGINS ?? "").split(",").filter(Boolean));
+console.log(`channels-playground listening on ${url}`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -15,6 +38,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: closing connections and stopping`);
+    playground.close();
     void server.close().then(() => process.exit(0));
   });
 }

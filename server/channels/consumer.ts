@@ -33,7 +33,11 @@ function find_handler(consumer: Consumer, message: ConsumerMessage): [string, Ha
 }
 
 export type InitKwargs = Record<string, unknown>;
-export type ConsumerClass = { new (initkwargs?: InitKwargs): Consumer; readonly name: string };
+export interface ConsumerClass {
+  new (initkwargs?: InitKwargs): Consumer;
+  readonly name: string;
+  as_asgi(initkwargs?: InitKwargs): ConsumerApp;
+}
 /** The ASGI application `as_asgi()` returns: a fresh consumer instance per connection. */
 export interface ConsumerApp extends ASGIApp {
   consumer_class: ConsumerClass;

@@ -14,7 +14,7 @@ export { AsyncWebsocketConsumer, AsyncJsonWebsocketConsumer } from "./generic/as
 export type { AcceptOptions, CloseArg, CloseOptions, SendOptions } from "./generic/args.ts";
 export { AsyncHttpConsumer } from "./generic/http.ts";
 export {
-  WebSocketProtocolError, WebSocketState, valid_close_code, type WebSocketAction, type WebSocketPhase,
+  WebSocketProtocolError, WebSocketState, valid_close_code, valid_server_close_code, type WebSocketAction, type WebSocketPhase,
 } from "./websocket-state.ts";
 export {
   BaseChannelLayer, valid_channel_name, valid_group_name, type BaseLayerConfig, type ChannelLayer, type ChannelLayerClass,

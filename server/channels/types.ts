@@ -15,6 +15,8 @@ interface ConnectionScope {
   root_path?: string;
   scheme?: string;
   asgi?: { version: string; spec_version?: string };
+  /** What the server offers beyond the spec, by name. */
+  extensions?: Readonly<Record<string, object>>;
   url_route?: URLRoute;
   path_remaining?: string;
   /** Middleware keys (cookies, session, user, ...) and server extensions. */
@@ -43,10 +45,13 @@ export type ASGIReceiveEvent =
 export interface WebSocketAcceptEvent { type: "websocket.accept"; subprotocol?: string | null; headers?: Headers }
 export interface WebSocketSendEvent { type: "websocket.send"; text?: string | null; bytes?: Bytes | null }
 export interface WebSocketCloseEvent { type: "websocket.close"; code?: number; reason?: string }
+/** Extension: a close with any code a server may send (1012 service restart, ...), where the server offers it in `scope.extensions`. */
+export interface WebSocketServerCloseEvent { type: "websocket.server_close"; code: number; reason?: string }
 export interface HTTPResponseStartEvent { type: "http.response.start"; status: number; headers?: Headers }
 export interface HTTPResponseBodyEvent { type: "http.response.body"; body?: Bytes; more_body?: boolean }
 export type ASGISendEvent =
-  | WebSocketAcceptEvent | WebSocketSendEvent | WebSocketCloseEvent | HTTPResponseStartEvent | HTTPResponseBodyEvent;
+  | WebSocketAcceptEvent | WebSocketSendEvent | WebSocketCloseEvent | WebSocketServerCloseEvent
+  | HTTPResponseStartEvent | HTTPResponseBodyEvent;
 
 /** A channel-layer message: any plain object whose `type` names the handler (`chat.message` -> `chat_message`). */
 export interface ChannelMessage { type: string; [key: string]: unknown }

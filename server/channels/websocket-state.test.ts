@@ -63,6 +63,12 @@ describe("WebSocketState", () => {
     }
   });
 
+  it("lets a server-side close use any code a server may send, after accept only", () => {
+    expect(open().apply({ type: "websocket.server_close", code: 1012 })).toEqual({ kind: "close", code: 1012, reason: "" });
+    expect(error_of(open(), { type: "websocket.server_close", code: 1006 })).toMatchObject({ code: "WS_INVALID_CLOSE_CODE" });
+    expect(error_of(new WebSocketState(), { type: "websocket.server_close", code: 1012 })).toMatchObject({ close_code: null });
+  });
+
   it("raises on a send after the app closed, but drops sends after the client left", () => {
     const closed = open();
     closed.apply({ type: "websocket.close" });

@@ -28,6 +28,11 @@ export function valid_close_code(code: number): boolean {
   return code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999);
 }
 
+/** Codes a server may put in a close frame (RFC 6455 7.4.1): 1004-1006 and 1015 are never sent. */
+export function valid_server_close_code(code: number): boolean {
+  return Number.isInteger(code) && ((code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999));
+}
+
 export class WebSocketState {
   phase: WebSocketPhase = "connecting";
   /** Set when the client (or the network) ended the connection: later sends are dropped, as Daphne does. */
@@ -48,6 +53,7 @@ export class WebSocketState {
     switch (message.type) {
       case "websocket.accept": return this.accept(message.subprotocol ?? null, message.headers ?? []);
       case "websocket.close": return this.close(message.code, message.reason);
+      case "websocket.server_close": return this.server_close(message.code, message.reason);
       case "websocket.send": return this.send(message.text, message.bytes);
       default:
         throw this.error(`Unexpected ASGI message type ${String((message as { type: unknown }).type)} on a websocket`, "ASGI_UNEXPECTED_TYPE");
@@ -78,6 +84,14 @@ export class WebSocketState {
     }
     this.phase = "closed";
     return { kind: "close", code: close_code, reason: reason ?? "" };
+  }
+
+  private server_close(code: number, reason: string | undefined): WebSocketAction {
+    if (this.phase === "connecting") throw this.error("websocket.server_close needs an accepted socket", "WS_SERVER_CLOSE_BEFORE_ACCEPT");
+    if (this.phase === "closed") return { kind: "ignore" };
+    if (!valid_server_close_code(code)) throw this.error(`invalid server close code ${code}`, "WS_INVALID_CLOSE_CODE");
+    this.phase = "closed";
+    return { kind: "close", code, reason: reason ?? "" };
   }
 
   private send(text: string | null | undefined, bytes: Bytes | null | undefined): WebSocketAction {

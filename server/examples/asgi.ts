@@ -1,6 +1,6 @@
 // The example app's asgi.py: HTTP through an Express app, websockets through the routes.
 import express from "express";
-import { configure, ProtocolTypeRouter, URLRouter } from "../channels/index.ts";
+import { configure, ProtocolTypeRouter, URLRouter } from "channels";
 import { get_asgi_application } from "../protocol/express-adapter.ts";
 import { websocket_urlpatterns } from "./routing.ts";
 

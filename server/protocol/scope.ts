@@ -67,6 +67,7 @@ export function websocket_scope(req: IncomingMessage): WebSocketScope {
     path: unquote(raw_path),
     ...endpoints(req),
     subprotocols: offered === undefined ? [] : unquote(offered).split(",").map((p) => p.trim()),
+    extensions: EXTENSIONS,
   } as WebSocketScope;
   bytes_keys(scope, req, raw_path, query);
   return scope;
@@ -87,6 +88,9 @@ export function http_scope(req: IncomingMessage): HTTPScope {
   bytes_keys(scope, req, raw_path, query);
   return scope;
 }
+
+/** What this server offers beyond the ASGI spec (see WebSocketServerCloseEvent). */
+const EXTENSIONS: Readonly<Record<string, object>> = Object.freeze({ "websocket.server_close": Object.freeze({}) });
 
 /** Shared by every scope: Daphne's `{"version": "3.0"}`, never changed by apps. */
 const ASGI = Object.freeze({ version: "3.0" }) as { version: string };

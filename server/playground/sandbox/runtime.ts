@@ -1,0 +1,400 @@
+// Runs inside a session's isolate, bundled with the channels core, before the learner's module. The isolate
+// has no host functions: the host calls `dispatch` with events and `flush` for what happened (sends, timers,
+// trace records), every call under a deadline and as plain data. Learner code shares this realm, so what
+// the runtime relies on is captured before that code runs; anything learner code breaks here breaks its
+// own session only, because the host accepts nothing but strings.
+import * as channels from "../../channels/index.ts";
+import type { ASGIApp, ASGIReceiveEvent, ASGISendEvent, ChannelMessage, Scope } from "../../channels/index.ts";
+import type { TraceEntry } from "../protocol.ts";
+import { describe_value, format_console } from "./describe.ts";
+import { BYTES, type SandboxEvent, type SandboxOp, type WireScope } from "./ops.ts";
+
+const G = globalThis as unknown as Record<string, unknown>;
+const stringify = JSON.stringify;
+const parse = JSON.parse;
+const U8 = Uint8Array;
+const now = Date.now;
+const create = Object.create as (proto: null) => Record<number, unknown>;
+const keys = Object.keys;
+const MAX_TIMERS = 1000;
+const MIN_INTERVAL_MS = 4;
+
+// ---- the outbox: ops and bytes until the host flushes them ----
+let ops = create(null);
+let op_count = 0;
+let bins = create(null);
+let bin_count = 0;
+let tracing = true;
+/** Counts flushes: a record emitted in the current generation can still be completed in place. */
+let generation = 0;
+
+function emit(op: SandboxOp): void {
+  ops[op_count++] = op;
+}
+
+function trace(entry: TraceEntry): void {
+  if (tracing) emit({ op: "trace", entry: { ...entry, t: now() } as TraceEntry });
+}
+
+function put_bytes(bytes: Uint8Array): { [BYTES]: number } {
+  bins[bin_count] = new U8(bytes); // a fresh, exact-size copy: never the learner's object
+  return { [BYTES]: bin_count++ };
+}
+
+// ---- connections ----
+interface Running { conn: Conn; consumer: string; handler: string; started: number }
+const connections = new Map<string, Conn>();
+const by_receive = new WeakMap<object, Conn>();
+const by_consumer = new WeakMap<object, Conn>();
+const by_channel = new Map<string, Conn>();
+/** Handlers started and not yet finished, newest last: the suspect when a deadline hits. */
+const inflight = new Set<Running>();
+let current: Conn | null = null;
+let current_timer: number | null = null;
+
+class Conn {
+  readonly state: channels.WebSocketState;
+  private items: ASGIReceiveEvent[] = [];
+  private waiter: ((event: ASGIReceiveEvent) => void) | null = null;
+  finished = false;
+  channel_name: string | undefined;
+
+  constructor(readonly cid: string, readonly label: string, offered: string[]) {
+    this.state = new channels.WebSocketState(offered);
+  }
+
+  get tag(): { id: string; label: string; channel_name?: string } {
+    return this.channel_name === undefined ? { id: this.cid, label: this.label } : { id: this.cid, label: this.label, channel_name: this.channel_name };
+  }
+
+  put(event: ASGIReceiveEvent): void {
+    if (this.finished) return;
+    const waiter = this.waiter;
+    if (waiter === null) return void this.items.push(event);
+    this.waiter = null;
+    this.deliver(event, waiter);
+  }
+
+  private deliver(event: ASGIReceiveEvent, resolve: (event: ASGIReceiveEvent) => void): void {
+    current = this;
+    trace({ kind: "receive", conn: this.tag, message: describe_value(event) });
+    resolve(event);
+  }
+
+  readonly receive = (): Promise<ASGIReceiveEvent> =>
+    new Promise((resolve) => {
+      const event = this.items.shift();
+      if (event !== undefined) this.deliver(event, resolve);
+      else this.waiter = resolve;
+    });
+
+  /** The app's send: the core's websocket rules raise here, in the learner's handler, as on the real server. */
+  readonly send = (message: ASGISendEvent): Promise<void> => {
+    const action = this.state.apply(message);
+    trace({ kind: "send", conn: this.tag, message: describe_value(message) });
+    let wire: Record<string, unknown>;
+    switch (action.kind) {
+      case "accept": {
+        const headers = action.headers.map(([k, v]) => [latin1(k), latin1(v)]);
+        wire = { type: "websocket.accept", subprotocol: action.subprotocol, headers };
+        break;
+      }
+      case "reject": wire = { type: "websocket.close" }; break;
+      case "close": wire = { type: "websocket.close", code: action.code, reason: action.reason }; break;
+      case "send": wire = typeof action.data === "string" ? { type: "websocket.send", text: action.data } : { type: "websocket.send", bytes: put_bytes(action.data) }; break;
+      case "drop_empty": wire = { type: "websocket.send", text: "" }; break;
+      case "ignore": return Promise.resolve();
+    }
+    emit({ op: "send", cid: this.cid, message: wire });
+    return Promise.resolve();
+  };
+
+  end(error: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    connections.delete(this.cid);
+    if (this.channel_name !== undefined) by_channel.delete(this.channel_name);
+    emit({ op: "end", cid: this.cid, error: error === undefined ? null : error_data(error) });
+  }
+}
+
+function latin1(bytes: Uint8Array): string {
+  let out = "";
+  for (let i = 0; i < bytes.length; i++) out += String.fromCharCode(bytes[i]!);
+  return out;
+}
+
+function bytes_of(text: string): Uint8Array {
+  const out = new U8(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
+  return out;
+}
+
+function error_data(error: unknown): { name: string; message: string; stack: string } {
+  if (error instanceof Error) return { name: String(error.name), message: String(error.message), stack: String(error.stack ?? "") };
+  return { name: "Error", message: String(error), stack: "" };
+}
+
+function scope_of(wire: WireScope): Scope {
+  return {
+    type: "websocket",
+    asgi: { version: "3.0" },
+    path: wire.path,
+    raw_path: bytes_of(wire.raw_path),
+    query_string: bytes_of(wire.query_string),
+    headers: wire.headers.map(([k, v]) => [bytes_of(k), bytes_of(v)]),
+    subprotocols: wire.subprotocols,
+    client: wire.client,
+    server: wire.server,
+  };
+}
+
+// ---- tracing hooks on the core: every handler call, and which connection a consumer serves ----
+const Consumer = channels.Consumer;
+const consumer_call = Consumer.prototype.__call__;
+Consumer.prototype.__call__ = function (this: channels.Consumer, scope, receive, send) {
+  const conn = by_receive.get(receive);
+  if (conn !== undefined) by_consumer.set(this, conn);
+  return consumer_call.call(this, scope, receive, send);
+};
+
+function traced_dispatch(original: (this: channels.Consumer, message: channels.ConsumerMessage) => unknown) {
+  return function (this: channels.Consumer, message: channels.ConsumerMessage): unknown {
+    const conn = by_consumer.get(this) ?? current;
+    if (conn !== null && conn.channel_name === undefined && typeof this.channel_name === "string") {
+      conn.channel_name = this.channel_name;
+      by_channel.set(this.channel_name, conn);
+    }
+    const consumer = this.constructor.name;
+    let name: string;
+    try {
+      name = channels.get_handler_name(message);
+    } catch {
+      name = String((message as { type?: unknown })?.type);
+    }
+    const running: Running | null = conn === null ? null : { conn, consumer, handler: name, started: now() };
+    if (running) inflight.add(running);
+    // Logged where the call starts; completed in place if it ends before the host reads the outbox.
+    const entry = running && tracing ? { kind: "handler" as const, conn: conn!.tag, consumer, name, message: describe_value(message), t: running.started } : null;
+    const born = generation;
+    if (entry) emit({ op: "trace", entry });
+    const previous = current;
+    current = conn;
+    const done = (result: unknown, error?: unknown) => {
+      if (running) inflight.delete(running);
+      if (entry === null) return;
+      const ending: TraceEntry = born === generation ? entry : { ...entry, t: now(), ended: true };
+      ending.duration_ms = now() - running!.started;
+      if (error !== undefined) ending.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      else if (result !== undefined) ending.result = describe_value(result);
+      if (ending !== entry && tracing) emit({ op: "trace", entry: ending });
+    };
+    let result: unknown;
+    try {
+      result = original.call(this, message);
+    } catch (error) {
+      done(undefined, error);
+      throw error;
+    } finally {
+      current = previous;
+    }
+    if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+      return (result as Promise<unknown>).then((value) => (done(value), value), (error: unknown) => {
+        done(undefined, error);
+        throw error;
+      });
+    }
+    done(result);
+    return result;
+  };
+}
+Consumer.prototype.dispatch = traced_dispatch(Consumer.prototype.dispatch);
+channels.SyncConsumer.prototype.dispatch = traced_dispatch(channels.SyncConsumer.prototype.dispatch) as typeof channels.SyncConsumer.prototype.dispatch;
+
+/** The session's in-memory layer, reporting every call and what it delivers. */
+class TracedLayer extends channels.InMemoryChannelLayer {
+  private note(op: "group_add" | "group_discard" | "group_send" | "send" | "deliver", fields: { group?: string; channel?: string; message?: ChannelMessage }): void {
+    const conn = (fields.channel !== undefined ? by_channel.get(fields.channel) : undefined) ?? current;
+    const entry: TraceEntry = { kind: "layer", op };
+    if (conn) entry.conn = conn.tag;
+    if (fields.group !== undefined) entry.group = fields.group;
+    if (fields.channel !== undefined) entry.channel = fields.channel;
+    if (fields.message !== undefined) entry.message = describe_value(fields.message);
+    if (op === "group_send" && fields.group !== undefined) entry.members = this.group_members(fields.group).length;
+    trace(entry);
+  }
+  override send(channel: string, message: ChannelMessage) { const r = super.send(channel, message); this.note("send", { channel, message }); return r; }
+  override group_add(group: string, channel: string) { const r = super.group_add(group, channel); this.note("group_add", { group, channel }); return r; }
+  override group_discard(group: string, channel: string) { const r = super.group_discard(group, channel); this.note("group_discard", { group, channel }); return r; }
+  override group_send(group: string, message: ChannelMessage) { this.note("group_send", { group, message }); return super.group_send(group, message); }
+  override receive(channel: string, cancel?: channels.CancelSignal) {
+    return super.receive(channel, cancel).then((message) => {
+      this.note("deliver", { channel, message });
+      return message;
+    });
+  }
+}
+channels.register_layer_backend("channels.layers.InMemoryChannelLayer", TracedLayer);
+channels.configure({ CHANNEL_LAYERS: { default: { BACKEND: "channels.layers.InMemoryChannelLayer" } } });
+
+// ---- what the sandbox provides in place of Node: console and timers, both ops for the host ----
+const timers = new Map<number, { fn: (...args: unknown[]) => void; args: unknown[]; repeat: boolean }>();
+let next_timer = 1;
+function add_timer(fn: unknown, ms: unknown, args: unknown[], repeat: boolean): number {
+  if (typeof fn !== "function") throw new TypeError("The callback must be a function (the sandbox does not run code strings)");
+  if (timers.size >= MAX_TIMERS) throw new RangeError(`A session may have at most ${MAX_TIMERS} timers at once`);
+  const id = next_timer++;
+  const delay = Math.max(repeat ? MIN_INTERVAL_MS : 0, Number(ms) || 0);
+  timers.set(id, { fn: fn as (...a: unknown[]) => void, args, repeat });
+  emit({ op: "timer", id, ms: delay, repeat });
+  return id;
+}
+function clear_timer(id: unknown): void {
+  if (typeof id === "number" && timers.delete(id)) emit({ op: "clear", id });
+}
+G.setTimeout = (fn: unknown, ms?: unknown, ...args: unknown[]) => add_timer(fn, ms, args, false);
+G.setInterval = (fn: unknown, ms?: unknown, ...args: unknown[]) => add_timer(fn, ms, args, true);
+G.clearTimeout = clear_timer;
+G.clearInterval = clear_timer;
+
+const console_method = (level: "log" | "info" | "warn" | "error" | "debug") => (...args: unknown[]) => {
+  const entry: TraceEntry = { kind: "console", level, text: format_console(args) };
+  if (current) entry.conn = current.tag;
+  trace(entry);
+};
+G.console = { log: console_method("log"), info: console_method("info"), warn: console_method("warn"), error: console_method("error"), debug: console_method("debug") };
+
+// The module names a learner imports resolve to this object (see compile.ts).
+G.__channels = channels;
+
+// ---- the host's entry points ----
+let application: ASGIApp | null = null;
+
+function root_only(app: ASGIApp): ASGIApp {
+  return (scope, receive, send) => {
+    const path = (scope as { path?: string }).path ?? "/";
+    if (path === "/" || path === "") return app(scope, receive, send);
+    return Promise.reject(new channels.ValueError(`No route found for path '${path.replace(/^\/+/, "")}'.`));
+  };
+}
+
+function find_application(user: Record<string, unknown>): ASGIApp {
+  const exported = user.application;
+  if (channels.is_consumer_class(exported)) {
+    throw new channels.ImproperlyConfigured(
+      `application is the consumer class ${exported.name} itself: export application = ${exported.name}.as_asgi(), or export just the class.`,
+    );
+  }
+  if (typeof exported === "function") return exported as ASGIApp;
+  const classes = keys(user).map((k) => user[k]).filter(channels.is_consumer_class);
+  const chosen = channels.is_consumer_class(user.default) ? user.default : classes[0];
+  if (chosen !== undefined) return root_only(chosen.as_asgi());
+  throw new channels.ImproperlyConfigured(
+    "The module exports neither `application` nor a consumer class. Export your consumer " +
+      "(export class MyConsumer extends AsyncWebsocketConsumer { ... }) or an application (export const application = ProtocolTypeRouter({...})).",
+  );
+}
+
+function open(cid: string, label: string, wire: WireScope): void {
+  const conn = new Conn(cid, label, wire.subprotocols);
+  connections.set(cid, conn);
+  by_receive.set(conn.receive, conn);
+  const previous = current;
+  current = conn;
+  try {
+    let run: Promise<void>;
+    try {
+      run = application!(scope_of(wire), conn.receive, conn.send);
+    } catch (error) {
+      run = Promise.reject(error);
+    }
+    run.then(() => conn.end(undefined), (error: unknown) => conn.end(error));
+  } finally {
+    current = previous;
+  }
+}
+
+function event_of(raw: Record<string, unknown>, binaries: Uint8Array[]): ASGIReceiveEvent {
+  const bytes = raw.bytes as { [BYTES]?: number } | undefined;
+  if (bytes !== undefined && bytes !== null && typeof bytes[BYTES] === "number") return { ...raw, bytes: new U8(binaries[bytes[BYTES]]!) } as ASGIReceiveEvent;
+  return raw as unknown as ASGIReceiveEvent;
+}
+
+function fire(id: number): void {
+  const timer = timers.get(id);
+  if (timer === undefined) return;
+  if (!timer.repeat) timers.delete(id);
+  current_timer = id;
+  try {
+    timer.fn(...timer.args);
+  } catch (error) {
+    trace({ kind: "error", message: `${error instanceof Error ? error.name : "Error"}: ${error instanceof Error ? error.message : String(error)}`, stack: error instanceof Error ? String(error.stack ?? "") : undefined, code: "TIMER_CALLBACK_ERROR" });
+  } finally {
+    current_timer = null;
+  }
+}
+
+G.__runtime = {
+  /** After the learner's module ran: find what to serve. Returns JSON describing it. */
+  load(): string {
+    const user = (G.__user ?? {}) as Record<string, unknown>;
+    application = find_application(user);
+    return stringify({ exports: keys(user) });
+  },
+  /** Delivers a batch of events (JSON) with the bytes they refer to. */
+  dispatch(events_json: string, binaries: Uint8Array[]): void {
+    const events = parse(events_json) as SandboxEvent[];
+    for (const event of events) {
+      switch (event.k) {
+        case "open": open(event.cid, event.label, event.scope); break;
+        case "event": connections.get(event.cid)?.put(event_of(event.event, binaries)); break;
+        case "drop": {
+          const conn = connections.get(event.cid);
+          if (conn) {
+            conn.put({ type: "websocket.disconnect", code: 1006 });
+            conn.finished = true;
+            connections.delete(event.cid);
+          }
+          break;
+        }
+        case "timer": fire(event.id); break;
+      }
+    }
+  },
+  /** Everything that happened since the last flush, as JSON; bytes are taken with take_bytes. */
+  flush(): string {
+    const out: SandboxOp[] = [];
+    for (let i = 0; i < op_count; i++) {
+      const op = ops[i] as SandboxOp;
+      if (op.op === "trace" && op.entry.kind === "handler" && op.entry.duration_ms === undefined) op.entry.running = true;
+      out.push(op);
+    }
+    generation++;
+    ops = create(null);
+    op_count = 0;
+    return stringify(out);
+  },
+  /** Number of byte payloads waiting; take each with take_bytes(i). */
+  bytes_count(): number {
+    return bin_count;
+  },
+  take_bytes(index: number): Uint8Array {
+    const bytes = bins[index] as Uint8Array;
+    if (index === bin_count - 1) {
+      bins = create(null);
+      bin_count = 0;
+    }
+    return bytes;
+  },
+  set_tracing(on: boolean): void {
+    tracing = on;
+  },
+  /** Who was running when a deadline hit: the newest unfinished handler, or a timer callback. */
+  suspect(): string {
+    let last: Running | null = null;
+    for (const running of inflight) last = running;
+    if (last !== null) return stringify({ cid: last.conn.cid, label: last.conn.label, handler: `${last.consumer}.${last.handler}` });
+    if (current_timer !== null) return stringify({ timer: current_timer, cid: current?.cid, label: current?.label });
+    return stringify(current ? { cid: current.cid, label: current.label } : {});
+  },
+};

@@ -1,0 +1,310 @@
+// One playground session: the learner's code, its sandbox, the test clients connected to it, and the trace.
+// Test clients connect to /ws/play/<session>/...; the protocol server runs `serve` as their ASGI app, which
+// relays ASGI messages to the sandbox, so Daphne's rules are applied by the real server as for any app.
+import { randomBytes } from "node:crypto";
+import { ValueError, type ASGISendEvent, type Receive, type Scope, type Send, type WebSocketScope } from "../channels/index.ts";
+import { latin1_decode } from "../channels/util/bytes.ts";
+import { compile_learner, runtime_script } from "./compile.ts";
+import { CLIENT_LABEL_PARAM, type Diagnostic, type TraceEntry } from "./protocol.ts";
+import type { StopReason } from "./sandbox/ipc.ts";
+import type { SandboxOp, WireScope } from "./sandbox/ops.ts";
+import { StackMapper } from "./sourcemap.ts";
+import { SandboxProcess } from "./supervisor.ts";
+import { TraceLog } from "./trace.ts";
+
+export interface SessionOptions {
+  handler_timeout_ms: number;
+  memory_mb: number;
+  max_connections: number;
+  trace_buffer: number;
+  /** The protocol server's handshake timeout, to tell a dropped handshake from a client that left. */
+  handshake_timeout_s: number;
+}
+
+export interface RunResult {
+  ok: boolean;
+  version: number;
+  diagnostics: Diagnostic[];
+  applied_ms?: number;
+  error?: string;
+}
+
+/** An error the learner's app raised in the sandbox, as the protocol server will log it. */
+export class SandboxAppError extends Error {}
+
+class PlayConnection {
+  accepted = false;
+  finished = false;
+  readonly opened = Date.now();
+  readonly done: Promise<void>;
+  private settle!: (error?: unknown) => void;
+
+  constructor(readonly cid: string, readonly label: string, readonly version: number, readonly send: Send) {
+    this.done = new Promise<void>((resolve, reject) => (this.settle = (error) => (error === undefined ? resolve() : reject(error))));
+  }
+
+  finish(error?: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.settle(error);
+  }
+}
+
+const token = (bytes: number) => randomBytes(bytes).toString("base64url");
+
+export class Session {
+  readonly id = token(16);
+  readonly token = token(32);
+  readonly started_epoch = Date.now();
+  last_active = Date.now();
+  code = "";
+  version = 0;
+  readonly trace: TraceLog;
+  private readonly sandbox: SandboxProcess;
+  private readonly connections = new Map<string, PlayConnection>();
+  private next_cid = 1;
+  private next_version = 1;
+  private compiled: { code: string; mapper: StackMapper } | null = null;
+  private runs: Promise<unknown> = Promise.resolve();
+  /** Settled once some version is serving; connections wait for it. */
+  private ready: Promise<void>;
+  private mark_ready!: () => void;
+  private closed = false;
+
+  constructor(readonly options: SessionOptions) {
+    this.trace = new TraceLog(options.trace_buffer, this.started_epoch);
+    this.ready = new Promise((resolve) => (this.mark_ready = resolve));
+    this.sandbox = new SandboxProcess(
+      { ops: (ops, bytes, version) => this.on_ops(ops, bytes, version), stopped: (...args) => this.on_stopped(...args) },
+      { handler_timeout_ms: options.handler_timeout_ms, memory_mb: options.memory_mb },
+    );
+    this.sandbox.set_tracing(false);
+  }
+
+  get connection_count(): number {
+    return this.connections.size;
+  }
+
+  /** Tracing costs a little per message, so it runs while someone watches the session. */
+  set_tracing(on: boolean): void {
+    this.sandbox.set_tracing(on);
+  }
+
+  /** Compiles and applies new code; runs are applied one at a time, in order. */
+  run(code: string): Promise<RunResult> {
+    const result = this.runs.then(() => this.apply(code));
+    this.runs = result.catch(() => undefined);
+    return result;
+  }
+
+  private async apply(code: string): Promise<RunResult> {
+    const started = performance.now();
+    this.last_active = Date.now();
+    const compiled = await compile_learner(code);
+    const version = this.next_version++;
+    if (!compiled.ok) {
+      const first = compiled.diagnostics[0]!;
+      this.trace.add({ kind: "error", message: `Compile error: ${first.message}`, stack: `consumer.ts:${first.line}:${first.column}`, code: "COMPILE_ERROR" });
+      return { ok: false, version: this.version, diagnostics: compiled.diagnostics };
+    }
+    const mapper = new StackMapper(compiled.source_map);
+    const outcome = await this.sandbox.load(version, await runtime_script(), compiled.code);
+    if (!outcome.ok) {
+      const stack = mapper.map_stack(outcome.error.stack || `${outcome.error.name}: ${outcome.error.message}`);
+      const at = mapper.first_position(outcome.error.stack);
+      this.trace.add({ kind: "error", message: `${outcome.error.name}: ${outcome.error.message}`, stack, code: "LOAD_ERROR" });
+      this.trace.add({ kind: "lifecycle", event: "load_failed", version, detail: `version ${this.version} keeps serving` });
+      const diagnostics: Diagnostic[] = at ? [{ ...at, message: `${outcome.error.name}: ${outcome.error.message}`, severity: "error" }] : [];
+      return { ok: false, version: this.version, diagnostics, error: `${outcome.error.name}: ${outcome.error.message}` };
+    }
+    const previous = this.version;
+    this.version = version;
+    this.code = code;
+    this.compiled = { code: compiled.code, mapper };
+    this.mark_ready();
+    const applied_ms = performance.now() - started;
+    this.trace.add({ kind: "lifecycle", event: "applied", version, detail: `exports: ${outcome.exports.join(", ") || "(none)"}` });
+    // Open connections were served by the old code: close them with 1012 so the clients reconnect to the new.
+    for (const conn of this.connections.values()) if (conn.version === previous) this.server_close(conn, 1012, "code reloaded");
+    return { ok: true, version, diagnostics: [], applied_ms };
+  }
+
+  private server_close(conn: PlayConnection, code: number, reason: string): void {
+    this.trace.add({ kind: "server", event: code === 1012 ? "restarted" : "closed", code, detail: reason, conn: { id: conn.cid, label: conn.label } });
+    if (conn.accepted) {
+      try {
+        void conn.send({ type: "websocket.server_close", code, reason });
+      } catch {
+        // already closed
+      }
+    }
+    conn.finish();
+  }
+
+  /** The ASGI app for one test client (the scope is routed: path_remaining is the path under the session). */
+  async serve(scope: Scope, receive: Receive, send: Send): Promise<void> {
+    this.last_active = Date.now();
+    const cid = `c${this.next_cid++}`;
+    const ws = scope as WebSocketScope;
+    const query = new URLSearchParams(latin1_decode(ws.query_string));
+    const label = (query.get(CLIENT_LABEL_PARAM) ?? `client ${cid.slice(1)}`).slice(0, 40);
+    query.delete(CLIENT_LABEL_PARAM);
+    if (this.connections.size >= this.options.max_connections) {
+      this.trace.add({ kind: "server", event: "rejected", code: 403, detail: `session full: at most ${this.options.max_connections} connections`, conn: { id: cid, label } });
+      await receive();
+      await send({ type: "websocket.close" });
+      return;
+    }
+    await this.ready;
+    const conn = new PlayConnection(cid, label, this.version, send);
+    this.connections.set(cid, conn);
+    const path = `/${String(scope.path_remaining ?? "")}`;
+    const wire: WireScope = {
+      path, raw_path: path, query_string: query.toString(),
+      headers: ws.headers.map(([k, v]) => [latin1_decode(k), latin1_decode(v)]),
+      subprotocols: ws.subprotocols, client: ws.client ?? null, server: ws.server ?? null,
+    };
+    this.trace.add({ kind: "connect", conn: { id: cid, label }, path, query_string: wire.query_string, subprotocols: ws.subprotocols });
+    this.sandbox.event({ k: "open", cid, label, scope: wire });
+    void this.pump(conn, receive);
+    try {
+      await conn.done;
+    } finally {
+      this.connections.delete(cid);
+      this.last_active = Date.now();
+    }
+  }
+
+  /** Relays the client's events to the sandbox until it disconnects. */
+  private async pump(conn: PlayConnection, receive: Receive): Promise<void> {
+    for (;;) {
+      let event;
+      try {
+        event = await receive();
+      } catch {
+        return conn.finish(); // the server stopped this connection
+      }
+      if (conn.finished) return;
+      if (event.type === "websocket.disconnect") {
+        if (!conn.accepted) {
+          const waited = (Date.now() - conn.opened) / 1000;
+          const timed_out = waited >= this.options.handshake_timeout_s - 0.2;
+          this.trace.add({
+            kind: "server", event: timed_out ? "handshake_timeout" : "disconnected", code: event.code ?? undefined,
+            detail: timed_out ? `the handshake was dropped after ${this.options.handshake_timeout_s} s: the consumer never accepted or closed` : "the client left before the handshake completed",
+            conn: { id: conn.cid, label: conn.label },
+          });
+        }
+      }
+      if (event.type === "websocket.receive" && event.bytes) {
+        this.sandbox.event({ k: "event", cid: conn.cid, event: { type: event.type } }, event.bytes);
+      } else {
+        this.sandbox.event({ k: "event", cid: conn.cid, event: { ...event } });
+      }
+      if (event.type === "websocket.disconnect") return;
+    }
+  }
+
+  private on_ops(ops: SandboxOp[], bytes: Uint8Array[], version: number): void {
+    for (const op of ops) {
+      if (op.op === "trace") {
+        this.trace.add(op.entry);
+        continue;
+      }
+      if (op.op !== "send" && op.op !== "end") continue; // timers stay in the sandbox process
+      const conn = this.connections.get(op.cid);
+      if (conn === undefined || conn.version !== version || conn.finished) continue;
+      if (op.op === "send") this.relay(conn, op.message, bytes);
+      else this.end(conn, op.error);
+    }
+  }
+
+  private relay(conn: PlayConnection, raw: Record<string, unknown>, bytes: Uint8Array[]): void {
+    const message = { ...raw } as Record<string, unknown>;
+    const ref = message.bytes as { $b?: number } | undefined;
+    if (ref !== undefined && typeof ref.$b === "number") message.bytes = bytes[ref.$b] ?? new Uint8Array();
+    if (Array.isArray(message.headers)) {
+      message.headers = (message.headers as Array<[string, string]>).map(([k, v]) => [Buffer.from(String(k), "latin1"), Buffer.from(String(v), "latin1")]);
+    }
+    const tag = { id: conn.cid, label: conn.label };
+    try {
+      void conn.send(message as unknown as ASGISendEvent);
+    } catch (error) {
+      // The server refused what the sandbox's own check let through: end the connection as an app error.
+      this.trace.add({ kind: "error", message: (error as Error).message, code: (error as { code?: string }).code, conn: tag });
+      this.sandbox.event({ k: "drop", cid: conn.cid });
+      return conn.finish(error);
+    }
+    if (message.type === "websocket.accept") {
+      conn.accepted = true;
+      this.trace.add({ kind: "server", event: "accepted", detail: message.subprotocol ? `subprotocol ${String(message.subprotocol)}` : undefined, conn: tag });
+    } else if (message.type === "websocket.close") {
+      const rejected = !conn.accepted;
+      this.trace.add({ kind: "server", event: rejected ? "rejected" : "closed", code: rejected ? 403 : Number(message.code ?? 1000), conn: tag });
+    }
+  }
+
+  private end(conn: PlayConnection, error: Extract<SandboxOp, { op: "end" }>["error"]): void {
+    if (error === null) return conn.finish();
+    // What the isolate says for import() of anything; a learner needs the why.
+    if (error.message === "Not supported") error = { ...error, message: "Not supported: import() of modules is not available in the sandbox" };
+    const stack = this.compiled?.mapper.map_stack(error.stack || `${error.name}: ${error.message}`) ?? error.stack;
+    const tag = { id: conn.cid, label: conn.label };
+    this.trace.add({ kind: "error", message: `${error.name}: ${error.message}`, stack, conn: tag, code: error_code(error.message) });
+    this.trace.add({ kind: "server", event: "app_error", code: conn.accepted ? 1011 : 500, conn: tag });
+    const e = new SandboxAppError(error.message);
+    e.name = error.name;
+    conn.finish(e);
+  }
+
+  /** The sandbox stopped: its connections close with 1011, and the same code is loaded again for new ones. */
+  private on_stopped(reason: StopReason, detail: string, suspect: { cid?: string; label?: string; handler?: string; timer?: number }, version: number): void {
+    if (this.closed) return;
+    const why = reason === "timeout"
+      ? `${suspect.handler ? `${suspect.handler}` : suspect.timer ? `a timer callback` : "a handler"} ran longer than ${this.options.handler_timeout_ms} ms and was stopped`
+      : reason === "memory" ? `the session went over its ${this.options.memory_mb} MB memory limit and was stopped (${detail})` : `the sandbox stopped: ${detail}`;
+    this.trace.add({
+      kind: "error", message: why, code: reason === "timeout" ? "HANDLER_TIMEOUT" : reason === "memory" ? "MEMORY_LIMIT" : "SANDBOX_CRASHED",
+      handler: suspect.handler, conn: suspect.cid ? { id: suspect.cid, label: suspect.label ?? suspect.cid } : undefined,
+    });
+    for (const conn of [...this.connections.values()]) {
+      if (conn.version !== version && version !== 0) continue;
+      this.trace.add({ kind: "server", event: "app_error", code: 1011, detail: why, conn: { id: conn.cid, label: conn.label } });
+      const error = new SandboxAppError(why);
+      conn.finish(error);
+    }
+    this.trace.add({ kind: "lifecycle", event: "stopped", version, detail: why });
+    void this.restart();
+  }
+
+  /** Loads the current code again after a stop, so that new connections are served. */
+  private async restart(): Promise<void> {
+    if (this.compiled === null || this.closed) return;
+    this.ready = new Promise((resolve) => (this.mark_ready = resolve));
+    const version = this.next_version++;
+    const outcome = await this.sandbox.load(version, await runtime_script(), this.compiled.code);
+    if (outcome.ok) {
+      this.version = version;
+      this.trace.add({ kind: "lifecycle", event: "restarted", version });
+      this.mark_ready();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const conn of this.connections.values()) this.server_close(conn, 1001, "session closed");
+    this.sandbox.close();
+  }
+}
+
+/** Names situations the UI explains. */
+function error_code(message: string): string | undefined {
+  if (message.startsWith("No handler for message type")) return "NO_HANDLER";
+  if (message.includes("has not been accepted")) return "SEND_BEFORE_ACCEPT";
+  if (message.startsWith("No route found")) return "NO_ROUTE";
+  return undefined;
+}
+
+export function no_session(id: string): ValueError {
+  return new ValueError(`No playground session ${JSON.stringify(id)} (it may have expired: reload the playground)`);
+}
