@@ -16,8 +16,13 @@ export class LoadPool {
   run(index: number, task: Task): Promise<Result> {
     const worker = this.workers[index]!;
     return new Promise((resolve, reject) => {
-      worker.once("message", (result: Result) => (result.kind === "error" ? reject(new Error(result.message)) : resolve(result)));
-      worker.once("error", reject);
+      const failed = (error: Error) => reject(error);
+      worker.once("message", (result: Result) => {
+        worker.off("error", failed);
+        if (result.kind === "error") reject(new Error(result.message));
+        else resolve(result);
+      });
+      worker.once("error", failed);
       worker.postMessage(task);
     });
   }

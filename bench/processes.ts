@@ -10,6 +10,8 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 export interface ServerProcess {
   port: number;
+  /** Whatever the server printed after its port on the READY line. */
+  extra: string[];
   pid: number;
   stop(): Promise<void>;
   /** Runs a full garbage collection in the server (it listens for SIGUSR2), so memory readings are steady. */
@@ -27,17 +29,17 @@ export async function start_node_server(script: string, env: Record<string, stri
     env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"],
   });
   live.add(child);
-  const port = await new Promise<number>((resolve, reject) => {
+  const [port, ...extra] = await new Promise<string[]>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
       out += chunk;
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
+      const m = /READY ([^\n]+)\n/.exec(out);
+      if (m) resolve(m[1]!.trim().split(" "));
     });
     child.once("exit", (code) => reject(new Error(`${script} exited with ${code} before it was ready`)));
   });
   return {
-    port, pid: child.pid!,
+    port: Number(port), extra, pid: child.pid!,
     collect: async () => {
       child.kill("SIGUSR2");
       await new Promise((r) => setTimeout(r, 300));

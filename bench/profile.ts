@@ -12,27 +12,35 @@ import { ROWS, type Settings, type TargetId } from "./rows.ts";
 
 const [target = "ours", row_id = "echo-async"] = process.argv.slice(2) as [TargetId, string];
 const row = ROWS.find((r) => r.id === row_id)!;
-const script = { raw: "bench/servers/raw-ws.ts", ours: "bench/servers/ours.ts" }[target as "raw" | "ours"];
+const script = { raw: "bench/servers/raw-ws.ts", ours: "bench/servers/ours.ts", sandbox: "bench/servers/sandbox.ts" }[target as "raw" | "ours" | "sandbox"];
 const dir = mkdtempSync(join(tmpdir(), "cpuprof-"));
 const bundle = await build_server(script);
-const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, bundle], { stdio: ["ignore", "pipe", "inherit"] });
-const port = await new Promise<number>((resolve) => child.stdout!.on("data", (d: Buffer) => {
-  const m = /READY (\d+)/.exec(String(d));
-  if (m) resolve(Number(m[1]));
+const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, bundle], {
+  stdio: ["ignore", "pipe", "inherit"],
+  // The sandbox target's session process is profiled too (into the same directory).
+  env: { ...process.env, SANDBOX_NODE_OPTIONS: `--cpu-prof --cpu-prof-dir ${dir}` },
+});
+const [port, ...extra] = await new Promise<string[]>((resolve) => child.stdout!.on("data", (d: Buffer) => {
+  const m = /READY ([^\n]+)/.exec(String(d));
+  if (m) resolve(m[1]!.trim().split(" "));
 }));
 const settings: Settings = {
-  warmup_ms: 500, duration_ms: 3000, echo: { clients: 50, window: 10, size: 64 }, broadcast: { receivers: 100, window: 10 },
+  warmup_ms: 500, duration_ms: 3000, echo: { clients: 50, window: 10, size: 64 }, reloads: 20, broadcast: { receivers: 100, window: 10 },
   idle: { count: 1000, most: 1000 },
 };
 const pool = new LoadPool(2);
-const m = await row.measure(pool, { url: (p) => `ws://127.0.0.1:${port}${p}`, pid: child.pid!, stop: async () => {} }, row.paths[target]!, settings);
+const url = (p: string) => `ws://127.0.0.1:${port}${p === "(session)" ? `/ws/play/${extra[0]}/` : p}`;
+const m = await row.measure(pool, { url, pid: child.pid!, extra, stop: async () => {} }, row.paths[target]!, settings);
 await pool.close();
 child.kill("SIGTERM");
 await new Promise((r) => child.once("exit", r));
 console.log(`${row.label} on ${target}: ${m.value.toFixed(0)} ${row.unit}`);
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }
-const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]!), "utf8")) as { nodes: Node[]; samples: number[] };
+// With PROFILE=1 (or 2...) the Nth profile written, e.g. the sandbox process's rather than the server's.
+const files = readdirSync(dir).sort();
+console.log(`profiles: ${files.join(", ")}`);
+const profile = JSON.parse(readFileSync(join(dir, files[Number(process.env.PROFILE ?? 0)]!), "utf8")) as { nodes: Node[]; samples: number[] };
 const total = profile.samples.length;
 const self = new Map<string, number>();
 const root = fileURLToPath(new URL("..", import.meta.url));

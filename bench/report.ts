@@ -18,7 +18,8 @@ export interface Summary {
   label: string;
   unit: string;
   targets: Array<{ target: TargetId; label: string; median: number; runs: number; p50_ms?: number; p99_ms?: number; server_cpu: number; client_cpu: number; extra: Record<string, number> }>;
-  ratios: Array<{ vs: TargetId; ratio: number; goal: string; met: boolean }>;
+  /** Ratios of the subject to another target, or (vs null) the subject's own value against an absolute goal. */
+  ratios: Array<{ subject: TargetId; vs: TargetId | null; ratio: number; goal: string; met: boolean }>;
 }
 
 export function summarize(rows: Row[], runs: Run[], labels: Record<TargetId, string>): Summary[] {
@@ -36,13 +37,18 @@ export function summarize(rows: Row[], runs: Run[], labels: Record<TargetId, str
       }];
     });
     const of = (t: TargetId) => targets.find((x) => x.target === t)?.median;
-    const ours = of(row.paths.sandbox !== undefined && row.paths.ours === undefined ? "sandbox" : "ours");
-    const ratios = row.goals.flatMap(({ vs, min, max }) => {
-      const base = of(vs);
-      if (ours === undefined || base === undefined || base === 0) return [];
-      const ratio = ours / base;
-      const goal = min !== undefined ? `≥ ${min}×` : `≤ ${max}×`;
-      return [{ vs, ratio, goal, met: min !== undefined ? ratio >= min : ratio <= max! }];
+    const subject = row.subject ?? "ours";
+    const value = of(subject);
+    const ratios = row.goals.flatMap((goal): Summary["ratios"] => {
+      if (value === undefined) return [];
+      if ("absolute_max" in goal) {
+        return [{ subject, vs: null, ratio: value, goal: `≤ ${goal.absolute_max} ${row.unit}`, met: value <= goal.absolute_max }];
+      }
+      const base = of(goal.vs);
+      if (base === undefined || base === 0) return [];
+      const ratio = value / base;
+      const text = goal.min !== undefined ? `≥ ${goal.min}×` : `≤ ${goal.max}×`;
+      return [{ subject, vs: goal.vs, ratio, goal: text, met: goal.min !== undefined ? ratio >= goal.min : ratio <= goal.max! }];
     });
     return { id: row.id, label: row.label, unit: row.unit, targets, ratios };
   });
@@ -66,7 +72,10 @@ export function print_report(summary: Summary[], info: { rounds: number; seconds
   lines.push("", "| target | measured | goal | met |", "|---|---|---|---|");
   for (const row of summary) {
     for (const r of row.ratios) {
-      lines.push(`| ${row.label}: ours / ${r.vs === "raw" ? "raw ws" : r.vs} | ${r.ratio.toFixed(2)}× | ${r.goal} | ${r.met ? "yes" : "**no**"} |`);
+      const label = { raw: "raw ws", ours: "ours", daphne: "Daphne", sandbox: "sandboxed" } as const;
+      const measured = r.vs === null ? `${fmt(r.ratio)} ${row.unit}` : `${r.ratio.toFixed(2)}×`;
+      const what = r.vs === null ? label[r.subject] : `${label[r.subject]} / ${label[r.vs]}`;
+      lines.push(`| ${row.label}: ${what} | ${measured} | ${r.goal} | ${r.met ? "yes" : "**no**"} |`);
     }
   }
   const s = info.settings;

@@ -1,7 +1,8 @@
 // What `npm run bench` measures: each row names its targets, the path each serves it on, and the ratio targets.
 import type { LoadPool } from "./load.ts";
 import { rss } from "./processes.ts";
-import { split } from "./stats.ts";
+import { apply_to_serve } from "./reload.ts";
+import { percentile, split } from "./stats.ts";
 import type { Result } from "./worker.ts";
 
 export type TargetId = "raw" | "ours" | "daphne" | "sandbox";
@@ -9,6 +10,8 @@ export type TargetId = "raw" | "ours" | "daphne" | "sandbox";
 export interface Running {
   url(path: string): string;
   pid: number;
+  /** Target-specific details (the sandbox target's session and token). */
+  extra?: string[];
   stop(): Promise<void>;
   /** Steadies memory before a reading, where the server supports it. */
   collect?(): Promise<void>;
@@ -26,6 +29,8 @@ export interface Settings {
   warmup_ms: number;
   duration_ms: number;
   echo: { clients: number; window: number; size: number };
+  /** Reloads timed for the apply-to-serve row. */
+  reloads: number;
   broadcast: { receivers: number; window: number };
   idle: { count: number; most: number };
 }
@@ -34,8 +39,10 @@ export interface Row {
   id: string;
   label: string;
   unit: string;
-  /** The target each run compares against, and the bound on ours / that target. */
-  goals: Array<{ vs: TargetId; min?: number; max?: number }>;
+  /** The target each run compares against, and the bound on subject / that target; or an absolute bound. */
+  goals: Array<{ vs: TargetId; min?: number; max?: number } | { absolute_max: number }>;
+  /** The target the goals are about (default: ours). */
+  subject?: TargetId;
   paths: Partial<Record<TargetId, string>>;
   /** Rows that only check capacity run in the first round only. */
   first_round_only?: boolean;
@@ -46,12 +53,12 @@ export interface Row {
 
 const sum = (results: Result[], pick: (r: Result) => number) => results.reduce((total, r) => total + pick(r), 0);
 
-async function echo(pool: LoadPool, server: Running, path: string, s: Settings, json = false): Promise<Measurement> {
-  const clients = split(s.echo.clients, pool.size);
-  const results = await pool.all((i) => ({
-    kind: "echo", url: server.url(path), clients: clients[i]!, size: s.echo.size, window: s.echo.window, json,
+async function echo(pool: LoadPool, server: Running, path: string, s: Settings, json = false, load = s.echo): Promise<Measurement> {
+  const clients = split(load.clients, pool.size).filter((n) => n > 0);
+  const results = await Promise.all(clients.map((n, i) => pool.run(i, {
+    kind: "echo", url: server.url(path), clients: n, size: load.size, window: load.window, json,
     warmup_ms: s.warmup_ms, duration_ms: s.duration_ms,
-  }));
+  })));
   const latencies = results.flatMap((r) => (r.kind === "echo" ? r.latencies_ms : []));
   const seconds = Math.max(...results.map((r) => (r.kind === "echo" ? r.seconds : 0)));
   return { value: sum(results, (r) => (r.kind === "echo" ? r.messages : 0)) / seconds, latencies_ms: latencies };
@@ -83,6 +90,8 @@ async function idle(pool: LoadPool, server: Running, path: string, count: number
 }
 
 const ECHO_PATHS = { raw: "/echo/", ours: "/ws/echo/", daphne: "/ws/echo/" };
+/** The sandbox target serves the async echo example at its session's root; the path is filled in per run. */
+const SANDBOX = "(session)";
 
 export const ROWS: Row[] = [
   {
@@ -126,6 +135,33 @@ export const ROWS: Row[] = [
     goals: [{ vs: "raw", min: 0.8 }],
     paths: ECHO_PATHS,
     measure: (pool, server, path, s) => connections(pool, server, path, s, 50),
+  },
+  {
+    id: "sandbox-echo", label: "async echo as learner code in the sandbox", unit: "msg/s",
+    subject: "sandbox",
+    goals: [{ vs: "ours", min: 0.5 }],
+    paths: { ours: "/ws/async-echo/", sandbox: SANDBOX },
+    measure: (pool, server, path, s) => echo(pool, server, path, s),
+  },
+  {
+    id: "sandbox-rtt", label: "round trip, one message in flight (p50)", unit: "ms",
+    subject: "sandbox",
+    goals: [],
+    paths: { ours: "/ws/async-echo/", sandbox: SANDBOX },
+    async measure(pool, server, path, s) {
+      const m = await echo(pool, server, path, s, false, { clients: 1, window: 1, size: s.echo.size });
+      return { value: percentile(m.latencies_ms!, 50), extra: { p99_ms: percentile(m.latencies_ms!, 99) } };
+    },
+  },
+  {
+    id: "apply-serve", label: "apply new code -> a new connection served by it (median)", unit: "ms",
+    subject: "sandbox",
+    goals: [{ absolute_max: 100 }],
+    paths: { sandbox: SANDBOX },
+    async measure(_pool, server, _path, s) {
+      const times = await apply_to_serve(server, s.reloads);
+      return { value: percentile(times, 50), extra: { p90_ms: percentile(times, 90), reloads: times.length } };
+    },
   },
   {
     id: "idle-rss", label: "RSS per idle connection", unit: "bytes",

@@ -14,14 +14,14 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "3" },
     quick: { type: "boolean", default: false },
     rows: { type: "string" },
-    targets: { type: "string", default: "raw,ours,daphne" },
+    targets: { type: "string", default: "raw,ours,daphne,sandbox" },
     out: { type: "string", default: new URL("./results/", import.meta.url).pathname },
   },
 });
 
 const settings: Settings = args.quick
-  ? { warmup_ms: 100, duration_ms: 400, echo: { clients: 10, window: 5, size: 64 }, broadcast: { receivers: 20, window: 5 }, idle: { count: 200, most: 500 } }
-  : { warmup_ms: 500, duration_ms: 2000, echo: { clients: 50, window: 10, size: 64 }, broadcast: { receivers: 100, window: 10 }, idle: { count: 1000, most: 10_000 } };
+  ? { warmup_ms: 100, duration_ms: 400, echo: { clients: 10, window: 5, size: 64 }, reloads: 5, broadcast: { receivers: 20, window: 5 }, idle: { count: 200, most: 500 } }
+  : { warmup_ms: 500, duration_ms: 2000, echo: { clients: 50, window: 10, size: 64 }, reloads: 20, broadcast: { receivers: 100, window: 10 }, idle: { count: 1000, most: 10_000 } };
 
 const LABELS: Record<TargetId, string> = { raw: "raw ws", ours: "ours", daphne: "Daphne 4.0", sandbox: "ours, sandboxed" };
 
@@ -36,7 +36,9 @@ async function start_target(id: TargetId): Promise<Running | string> {
   }
   const script = { raw: "./servers/raw-ws.ts", ours: "./servers/ours.ts", sandbox: "./servers/sandbox.ts" }[id];
   const server = await start_node_server(script);
-  return { url: (p) => `ws://127.0.0.1:${server.port}${p}`, pid: server.pid, stop: server.stop, collect: server.collect };
+  // The sandbox's session path stands in for the "(session)" placeholder.
+  const url = (p: string) => `ws://127.0.0.1:${server.port}${p === "(session)" ? `/ws/play/${server.extra[0]}/` : p}`;
+  return { url, pid: server.pid, extra: server.extra, stop: server.stop, collect: server.collect };
 }
 
 const wanted_targets = args.targets.split(",") as TargetId[];

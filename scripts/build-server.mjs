@@ -3,10 +3,18 @@
 // through tsx: tsx keeps function names with Object.defineProperty, which puts every closure's properties
 // in V8's slow dictionary mode and costs each open connection about a kilobyte.
 import { build } from "esbuild";
+import { existsSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** The project root: found upwards, because this module also runs bundled into a server in dist/. */
+function find_root() {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "package.json"))) return dir;
+    if (dirname(dir) === dir) throw new Error("package.json not found");
+  }
+}
+const root = find_root();
 
 /** Bundles `entry` (relative to the project) to dist/<same path>.js and returns the output path. */
 export async function build_server(entry) {

@@ -1,7 +1,8 @@
 // TypeScript to JavaScript for the sandbox with esbuild: the runtime (with the channels core) once, the
 // learner's module on every run. Errors come back with line and column for the editor's markers.
 import { build, type Message, type Plugin } from "esbuild";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { project_root } from "../paths.ts";
 import type { Diagnostic } from "./protocol.ts";
 
 export const LEARNER_FILE = "consumer.ts";
@@ -77,7 +78,7 @@ let runtime: Promise<string> | null = null;
 /** The in-isolate runtime and the channels core, as one script (built once per process). */
 export function runtime_script(): Promise<string> {
   runtime ??= build({
-    entryPoints: [fileURLToPath(new URL("./sandbox/runtime.ts", import.meta.url))],
+    entryPoints: [join(project_root(), "server/playground/sandbox/runtime.ts")],
     bundle: true, write: false, format: "iife", platform: "neutral", target: "es2022", logLevel: "warning",
   }).then((r) => r.outputFiles[0]!.text);
   return runtime;

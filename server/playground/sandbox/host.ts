@@ -13,7 +13,7 @@ interface Loaded {
   isolate: ivm.Isolate;
   context: ivm.Context;
   limits: SandboxLimits;
-  dispatch: ivm.Reference<(events: string, bytes: Uint8Array[]) => void>;
+  dispatch: ivm.Reference<(batches: string[], bytes: Uint8Array[][]) => void>;
   flush: ivm.Reference<() => string>;
   bytes_count: ivm.Reference<() => number>;
   take_bytes: ivm.Reference<(i: number) => Uint8Array>;
@@ -26,9 +26,25 @@ const send = (message: FromSandbox) => process.send!(message);
 let live: Loaded | null = null;
 let tracing = true;
 let runtime_cache: { source: string; data: ivm.ExternalCopy<ArrayBuffer> | undefined } | null = null;
-/** Timer events waiting to run, delivered together on the next turn. */
-let pending_timers: SandboxEvent[] = [];
-let timer_run_scheduled = false;
+/** Batches waiting for the isolate: what arrives in one turn goes in with one call. */
+let pending: Array<{ events: string; bytes: Uint8Array[] }> = [];
+let pending_timers: number[] = [];
+let run_scheduled = false;
+
+function schedule(): void {
+  if (run_scheduled) return;
+  run_scheduled = true;
+  setImmediate(() => {
+    run_scheduled = false;
+    if (pending_timers.length > 0) {
+      pending.push({ events: JSON.stringify(pending_timers.map((id): SandboxEvent => ({ k: "timer", id }))), bytes: [] });
+      pending_timers = [];
+    }
+    const batches = pending;
+    pending = [];
+    run(batches);
+  });
+}
 
 function fatal(message: string): void {
   // The isolate's thread may be parked for good: report, then leave the process at once.
@@ -110,31 +126,32 @@ function failed(loaded: Loaded, error: unknown): void {
 /** Takes what the isolate did (sends, timers, trace records) and passes it on. */
 function collect(loaded: Loaded): void {
   const { handler_timeout_ms: timeout } = loaded.limits;
-  const json = loaded.flush.applySync(undefined, [], { timeout });
-  if (typeof json !== "string") throw new Error("The sandbox runtime returned something other than text");
+  const flushed = loaded.flush.applySync(undefined, [], { timeout });
+  if (typeof flushed !== "string") throw new Error("The sandbox runtime returned something other than text");
   const count = loaded.bytes_count.applySync(undefined, [], { timeout });
   const bytes: Uint8Array[] = [];
   for (let i = 0; i < (typeof count === "number" ? Math.min(count, 10_000) : 0); i++) {
     const b = loaded.take_bytes.applySync(undefined, [i], { timeout, result: { copy: true } });
     bytes.push(b instanceof Uint8Array ? b : new Uint8Array());
   }
-  const ops = JSON.parse(json) as SandboxOp[];
-  const forward: SandboxOp[] = [];
-  for (const op of ops) {
-    if (op.op === "timer") start_timer(loaded, op.id, op.ms, op.repeat);
-    else if (op.op === "clear") clear_timer(loaded, op.id);
-    else forward.push(op);
+  // Timer ops are this process's to act on; the rest goes to the server unparsed.
+  const split = flushed.indexOf("\u0000");
+  const timer_ops = JSON.parse(flushed.slice(0, split)) as SandboxOp[];
+  for (const op of timer_ops) {
+    if (op.op === "timer") start_timer(loaded, Number(op.id), Number(op.ms), Boolean(op.repeat));
+    else if (op.op === "clear") clear_timer(loaded, Number(op.id));
   }
-  if (forward.length > 0 || bytes.length > 0) send({ t: "ops", version: loaded.version, ops: forward, bytes });
+  const ops = flushed.slice(split + 1);
+  if (ops !== "[]" || bytes.length > 0) send({ t: "ops", version: loaded.version, ops, bytes });
 }
 
-function run(events: SandboxEvent[], bytes: Uint8Array[]): void {
+function run(batches: Array<{ events: string; bytes: Uint8Array[] }>): void {
   const loaded = live;
-  if (loaded === null || events.length === 0) return;
+  if (loaded === null || batches.length === 0) return;
   // Only exact-size arrays cross: a view would carry its whole backing buffer into the isolate.
-  const exact = bytes.map((b) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b)));
+  const exact = batches.map(({ bytes }) => bytes.map((b) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b))));
   try {
-    loaded.dispatch.applySync(undefined, [JSON.stringify(events), exact], {
+    loaded.dispatch.applySync(undefined, [batches.map((b) => b.events), exact], {
       timeout: loaded.limits.handler_timeout_ms, arguments: { copy: true },
     });
     collect(loaded);
@@ -148,17 +165,9 @@ function start_timer(loaded: Loaded, id: number, ms: number, repeat: boolean): v
     if (!repeat) loaded.timers.delete(id);
     if (live !== loaded) return;
     // Interval ticks that pile up while the isolate is busy are coalesced into one.
-    if (pending_timers.some((e) => e.k === "timer" && e.id === id)) return;
-    pending_timers.push({ k: "timer", id });
-    if (!timer_run_scheduled) {
-      timer_run_scheduled = true;
-      setImmediate(() => {
-        timer_run_scheduled = false;
-        const events = pending_timers;
-        pending_timers = [];
-        run(events, []);
-      });
-    }
+    if (pending_timers.includes(id)) return;
+    pending_timers.push(id);
+    schedule();
   };
   const delay = Math.min(Math.max(0, Number(ms) || 0), 2 ** 31 - 1);
   loaded.timers.set(id, { handle: repeat ? setInterval(fire, Math.max(1, delay)) : setTimeout(fire, delay), repeat });
@@ -174,7 +183,10 @@ function clear_timer(loaded: Loaded, id: number): void {
 process.on("message", (message: ToSandbox) => {
   switch (message.t) {
     case "load": return load(message);
-    case "batch": return run(message.events, message.bytes);
+    case "batch": {
+      pending.push({ events: message.events, bytes: message.bytes });
+      return schedule();
+    }
     case "tracing": {
       tracing = message.on;
       if (live) {

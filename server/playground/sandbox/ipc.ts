@@ -1,5 +1,4 @@
 // Messages between the playground server and a session's sandbox host process (Node IPC, structured clone).
-import type { SandboxEvent, SandboxOp } from "./ops.ts";
 
 export interface SandboxLimits {
   handler_timeout_ms: number;
@@ -8,7 +7,8 @@ export interface SandboxLimits {
 
 export type ToSandbox =
   | { t: "load"; version: number; runtime: string; code: string; limits: SandboxLimits }
-  | { t: "batch"; events: SandboxEvent[]; bytes: Uint8Array[] }
+  /** `events` is the JSON of a SandboxEvent[]: it goes into the isolate as it is. */
+  | { t: "batch"; events: string; bytes: Uint8Array[] }
   | { t: "tracing"; on: boolean }
   | { t: "ping"; id: number };
 
@@ -17,7 +17,8 @@ export type StopReason = "timeout" | "memory" | "crashed";
 export type FromSandbox =
   | { t: "loaded"; version: number; ok: true; exports: string[]; ms: number }
   | { t: "loaded"; version: number; ok: false; error: { name: string; message: string; stack: string } }
-  | { t: "ops"; version: number; ops: SandboxOp[]; bytes: Uint8Array[] }
+  /** `ops` is the JSON of a SandboxOp[] (no timer ops) as the isolate wrote it; the server checks each op. */
+  | { t: "ops"; version: number; ops: string; bytes: Uint8Array[] }
   /** The isolate was stopped (its connections are gone); `suspect` names what was running. */
   | { t: "stopped"; version: number; reason: StopReason; detail: string; suspect: { cid?: string; label?: string; handler?: string; timer?: number } }
   | { t: "pong"; id: number };

@@ -32,8 +32,9 @@ function emit(op: SandboxOp): void {
   ops[op_count++] = op;
 }
 
+/** Callers check `tracing` first: describing a message costs more than the rest of its delivery. */
 function trace(entry: TraceEntry): void {
-  if (tracing) emit({ op: "trace", entry: { ...entry, t: now() } as TraceEntry });
+  emit({ op: "trace", entry: { ...entry, t: now() } as TraceEntry });
 }
 
 function put_bytes(bytes: Uint8Array): { [BYTES]: number } {
@@ -51,6 +52,10 @@ const by_channel = new Map<string, Conn>();
 const inflight = new Set<Running>();
 let current: Conn | null = null;
 let current_timer: number | null = null;
+/** The last handler started: the suspect when a deadline hits while nobody traces (no bookkeeping per call). */
+let last_consumer: channels.Consumer | null = null;
+let last_message: unknown = null;
+let last_conn: Conn | null = null;
 
 class Conn {
   readonly state: channels.WebSocketState;
@@ -77,7 +82,7 @@ class Conn {
 
   private deliver(event: ASGIReceiveEvent, resolve: (event: ASGIReceiveEvent) => void): void {
     current = this;
-    trace({ kind: "receive", conn: this.tag, message: describe_value(event) });
+    if (tracing) trace({ kind: "receive", conn: this.tag, message: describe_value(event) });
     resolve(event);
   }
 
@@ -91,7 +96,7 @@ class Conn {
   /** The app's send: the core's websocket rules raise here, in the learner's handler, as on the real server. */
   readonly send = (message: ASGISendEvent): Promise<void> => {
     const action = this.state.apply(message);
-    trace({ kind: "send", conn: this.tag, message: describe_value(message) });
+    if (tracing) trace({ kind: "send", conn: this.tag, message: describe_value(message) });
     let wire: Record<string, unknown>;
     switch (action.kind) {
       case "accept": {
@@ -161,7 +166,19 @@ Consumer.prototype.__call__ = function (this: channels.Consumer, scope, receive,
 function traced_dispatch(original: (this: channels.Consumer, message: channels.ConsumerMessage) => unknown) {
   return function (this: channels.Consumer, message: channels.ConsumerMessage): unknown {
     const conn = by_consumer.get(this) ?? current;
-    if (conn !== null && conn.channel_name === undefined && typeof this.channel_name === "string") {
+    last_consumer = this;
+    last_message = message;
+    last_conn = conn;
+    if (!tracing || conn === null) {
+      const previous = current;
+      current = conn;
+      try {
+        return original.call(this, message);
+      } finally {
+        current = previous;
+      }
+    }
+    if (conn.channel_name === undefined && typeof this.channel_name === "string") {
       conn.channel_name = this.channel_name;
       by_channel.set(this.channel_name, conn);
     }
@@ -172,19 +189,18 @@ function traced_dispatch(original: (this: channels.Consumer, message: channels.C
     } catch {
       name = String((message as { type?: unknown })?.type);
     }
-    const running: Running | null = conn === null ? null : { conn, consumer, handler: name, started: now() };
-    if (running) inflight.add(running);
+    const running: Running = { conn, consumer, handler: name, started: now() };
+    inflight.add(running);
     // Logged where the call starts; completed in place if it ends before the host reads the outbox.
-    const entry = running && tracing ? { kind: "handler" as const, conn: conn!.tag, consumer, name, message: describe_value(message), t: running.started } : null;
+    const entry = { kind: "handler" as const, conn: conn.tag, consumer, name, message: describe_value(message), t: running.started };
     const born = generation;
-    if (entry) emit({ op: "trace", entry });
+    emit({ op: "trace", entry });
     const previous = current;
     current = conn;
     const done = (result: unknown, error?: unknown) => {
-      if (running) inflight.delete(running);
-      if (entry === null) return;
+      inflight.delete(running);
       const ending: TraceEntry = born === generation ? entry : { ...entry, t: now(), ended: true };
-      ending.duration_ms = now() - running!.started;
+      ending.duration_ms = now() - running.started;
       if (error !== undefined) ending.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
       else if (result !== undefined) ending.result = describe_value(result);
       if (ending !== entry && tracing) emit({ op: "trace", entry: ending });
@@ -214,9 +230,11 @@ channels.SyncConsumer.prototype.dispatch = traced_dispatch(channels.SyncConsumer
 /** The session's in-memory layer, reporting every call and what it delivers. */
 class TracedLayer extends channels.InMemoryChannelLayer {
   private note(op: "group_add" | "group_discard" | "group_send" | "send" | "deliver", fields: { group?: string; channel?: string; message?: ChannelMessage }): void {
+    if (!tracing) return;
     const conn = (fields.channel !== undefined ? by_channel.get(fields.channel) : undefined) ?? current;
     const entry: TraceEntry = { kind: "layer", op };
     if (conn) entry.conn = conn.tag;
+    if (!tracing) return;
     if (fields.group !== undefined) entry.group = fields.group;
     if (fields.channel !== undefined) entry.channel = fields.channel;
     if (fields.message !== undefined) entry.message = describe_value(fields.message);
@@ -228,7 +246,9 @@ class TracedLayer extends channels.InMemoryChannelLayer {
   override group_discard(group: string, channel: string) { const r = super.group_discard(group, channel); this.note("group_discard", { group, channel }); return r; }
   override group_send(group: string, message: ChannelMessage) { this.note("group_send", { group, message }); return super.group_send(group, message); }
   override receive(channel: string, cancel?: channels.CancelSignal) {
-    return super.receive(channel, cancel).then((message) => {
+    const received = super.receive(channel, cancel);
+    if (!tracing) return received;
+    return received.then((message) => {
       this.note("deliver", { channel, message });
       return message;
     });
@@ -258,6 +278,7 @@ G.clearTimeout = clear_timer;
 G.clearInterval = clear_timer;
 
 const console_method = (level: "log" | "info" | "warn" | "error" | "debug") => (...args: unknown[]) => {
+  if (!tracing) return;
   const entry: TraceEntry = { kind: "console", level, text: format_console(args) };
   if (current) entry.conn = current.tag;
   trace(entry);
@@ -328,9 +349,28 @@ function fire(id: number): void {
   try {
     timer.fn(...timer.args);
   } catch (error) {
-    trace({ kind: "error", message: `${error instanceof Error ? error.name : "Error"}: ${error instanceof Error ? error.message : String(error)}`, stack: error instanceof Error ? String(error.stack ?? "") : undefined, code: "TIMER_CALLBACK_ERROR" });
+    if (tracing) trace({ kind: "error", message: `${error instanceof Error ? error.name : "Error"}: ${error instanceof Error ? error.message : String(error)}`, stack: error instanceof Error ? String(error.stack ?? "") : undefined, code: "TIMER_CALLBACK_ERROR" });
   } finally {
     current_timer = null;
+  }
+}
+
+function deliver_batch(events: SandboxEvent[], binaries: Uint8Array[]): void {
+  for (const event of events) {
+    switch (event.k) {
+      case "open": open(event.cid, event.label, event.scope); break;
+      case "event": connections.get(event.cid)?.put(event_of(event.event, binaries)); break;
+      case "drop": {
+        const conn = connections.get(event.cid);
+        if (conn) {
+          conn.put({ type: "websocket.disconnect", code: 1006 });
+          conn.finished = true;
+          connections.delete(event.cid);
+        }
+        break;
+      }
+      case "timer": fire(event.id); break;
+    }
   }
 }
 
@@ -341,38 +381,27 @@ G.__runtime = {
     application = find_application(user);
     return stringify({ exports: keys(user) });
   },
-  /** Delivers a batch of events (JSON) with the bytes they refer to. */
-  dispatch(events_json: string, binaries: Uint8Array[]): void {
-    const events = parse(events_json) as SandboxEvent[];
-    for (const event of events) {
-      switch (event.k) {
-        case "open": open(event.cid, event.label, event.scope); break;
-        case "event": connections.get(event.cid)?.put(event_of(event.event, binaries)); break;
-        case "drop": {
-          const conn = connections.get(event.cid);
-          if (conn) {
-            conn.put({ type: "websocket.disconnect", code: 1006 });
-            conn.finished = true;
-            connections.delete(event.cid);
-          }
-          break;
-        }
-        case "timer": fire(event.id); break;
-      }
-    }
+  /** Delivers batches of events (each JSON, with the bytes it refers to), in order. */
+  dispatch(batches: string[], binaries_per_batch: Uint8Array[][]): void {
+    for (let b = 0; b < batches.length; b++) deliver_batch(parse(batches[b]!) as SandboxEvent[], binaries_per_batch[b] ?? []);
   },
-  /** Everything that happened since the last flush, as JSON; bytes are taken with take_bytes. */
+  /**
+   * Everything that happened since the last flush: the timer ops (for the sandbox process), a NUL, then the
+   * rest (for the server) as JSON. Bytes are taken with take_bytes.
+   */
   flush(): string {
     const out: SandboxOp[] = [];
+    const timer_ops: SandboxOp[] = [];
     for (let i = 0; i < op_count; i++) {
       const op = ops[i] as SandboxOp;
       if (op.op === "trace" && op.entry.kind === "handler" && op.entry.duration_ms === undefined) op.entry.running = true;
-      out.push(op);
+      if (op.op === "timer" || op.op === "clear") timer_ops.push(op);
+      else out.push(op);
     }
     generation++;
     ops = create(null);
     op_count = 0;
-    return stringify(out);
+    return `${stringify(timer_ops)}\u0000${stringify(out)}`;
   },
   /** Number of byte payloads waiting; take each with take_bytes(i). */
   bytes_count(): number {
@@ -394,6 +423,15 @@ G.__runtime = {
     let last: Running | null = null;
     for (const running of inflight) last = running;
     if (last !== null) return stringify({ cid: last.conn.cid, label: last.conn.label, handler: `${last.consumer}.${last.handler}` });
+    if (current_timer === null && last_consumer !== null && last_conn !== null) {
+      let name = "";
+      try {
+        name = channels.get_handler_name(last_message);
+      } catch {
+        name = "dispatch";
+      }
+      return stringify({ cid: last_conn.cid, label: last_conn.label, handler: `${last_consumer.constructor.name}.${name}` });
+    }
     if (current_timer !== null) return stringify({ timer: current_timer, cid: current?.cid, label: current?.label });
     return stringify(current ? { cid: current.cid, label: current.label } : {});
   },
