@@ -12,8 +12,10 @@ const task = process.argv.includes("--for") ? process.argv[process.argv.indexOf(
 
 /** Debian packages by task; each entry names a file whose presence means it is installed. */
 const DAPHNE = { file: "/usr/bin/daphne", packages: ["daphne", "python3-django-channels"] };
+/** The e2e tests' browser: Debian's Chromium, unless CHROMIUM_PATH points at another. */
+const CHROMIUM = { file: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", packages: ["chromium"] };
 const SYSTEM = {
-  test: [DAPHNE],
+  test: [DAPHNE, CHROMIUM],
   dev: [],
   start: [],
 };

@@ -20,7 +20,7 @@ it("serves the example app, prints its URL and stops cleanly on SIGTERM", async 
     });
     child.once("exit", () => reject(new Error(`exited early: ${output}`)));
   });
-  expect(await (await fetch(url)).text()).toContain("ws/chat/");
+  expect(await (await fetch(`${url}examples/`)).text()).toContain("ws/chat/");
   const ws = new WebSocket(`${url.replace("http", "ws")}ws/echo/`);
   await once(ws, "open");
   ws.send("hello");

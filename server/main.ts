@@ -1,5 +1,9 @@
 // `npm start`: the playground and the example app on one protocol server. Settings come from the environment.
+import express from "express";
 import { ProtocolTypeRouter, URLRouter } from "channels";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { project_root } from "./paths.ts";
 import { views } from "./examples/asgi.ts";
 import { websocket_urlpatterns } from "./examples/routing.ts";
 import { create_playground } from "./playground/app.ts";
@@ -28,6 +32,10 @@ const host = env.HOST ?? "127.0.0.1";
 const port = number("PORT", 8000);
 const server = new ProtocolServer(application, { logger: console_logger(env.LOG_LEVEL === "debug" ? "debug" : "info") });
 playground.install(server.web);
+// The built UI (npm start builds it; `npm run dev` serves it from Vite instead), and the example app's page.
+const ui = join(project_root(), "dist/web");
+if (existsSync(join(ui, "index.html"))) server.web.use(express.static(ui));
+server.web.use("/examples", views);
 const { url, port: bound } = await server.listen(port, host);
 playground.origins.push(`http://127.0.0.1:${bound}`, `http://localhost:${bound}`, ...(env.EXTRA_ORIGINS ?? "").split(",").filter(Boolean));
 console.log(`channels-playground listening on ${url}`);

@@ -52,7 +52,10 @@ export function control_consumer(manager: SessionManager): ConsumerClass {
         session.last_active = Date.now();
         await this.reply({
           type: "welcome", session: session.id, ws_path: `/ws/play/${session.id}/`, version: session.version, code: session.code,
-          limits: { handler_timeout_ms: session.options.handler_timeout_ms, memory_mb: session.options.memory_mb, max_connections: session.options.max_connections },
+          limits: {
+            handler_timeout_ms: session.options.handler_timeout_ms, memory_mb: session.options.memory_mb,
+            max_connections: session.options.max_connections, handshake_timeout_s: session.options.handshake_timeout_s,
+          },
         });
         session.trace.attach(this, message.since ?? 0);
         session.set_tracing(true);

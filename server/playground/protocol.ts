@@ -90,7 +90,7 @@ export type ClientMessage = z.infer<typeof ClientMessage>;
 export const ServerMessage = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("welcome"), session: z.string(), ws_path: z.string(), version: z.number(), code: z.string(),
-    limits: z.object({ handler_timeout_ms: z.number(), memory_mb: z.number(), max_connections: z.number() }),
+    limits: z.object({ handler_timeout_ms: z.number(), memory_mb: z.number(), max_connections: z.number(), handshake_timeout_s: z.number() }),
   }),
   z.object({ type: z.literal("trace"), records: z.array(TraceRecord), dropped: z.number().int().nonnegative().optional() }),
   z.object({

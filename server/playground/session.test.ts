@@ -106,6 +106,16 @@ describe("a playground session", () => {
     control.close();
   });
 
+  it("refuses a connection still in its handshake when the code is reloaded, instead of leaving it to time out", async () => {
+    const control = await pg.session(); // the seed: never accepts
+    const pending = control.client("", "pending");
+    await control.record((r) => r.kind === "handler" && r.name === "websocket_connect" && r.conn?.label === "pending");
+    await control.run(ECHO);
+    expect(await pending.outcome).toBe("http 403");
+    await control.record((r) => r.kind === "server" && r.event === "rejected" && (r.detail ?? "").includes("code reloaded"));
+    control.close();
+  });
+
   it("serves groups across test clients: the chat example broadcasts to everyone in the room", async () => {
     const control = await pg.session();
     const chat = (await import("node:fs")).readFileSync(new URL("../examples/chat.ts", import.meta.url), "utf8");

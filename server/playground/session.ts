@@ -29,8 +29,10 @@ export interface RunResult {
   error?: string;
 }
 
-/** An error the learner's app raised in the sandbox, as the protocol server will log it. */
-export class SandboxAppError extends Error {}
+/** An error the learner's app raised in the sandbox; it is in the session's log already (`reported`). */
+export class SandboxAppError extends Error {
+  readonly reported = true;
+}
 
 class PlayConnection {
   accepted = false;
@@ -129,14 +131,15 @@ export class Session {
     return { ok: true, version, diagnostics: [], applied_ms };
   }
 
+  /** Closes an open connection with `code`; one still in its handshake is refused (HTTP 403) at once. */
   private server_close(conn: PlayConnection, code: number, reason: string): void {
-    this.trace.add({ kind: "server", event: code === 1012 ? "restarted" : "closed", code, detail: reason, conn: { id: conn.cid, label: conn.label } });
-    if (conn.accepted) {
-      try {
-        void conn.send({ type: "websocket.server_close", code, reason });
-      } catch {
-        // already closed
-      }
+    const tag = { id: conn.cid, label: conn.label };
+    if (conn.accepted) this.trace.add({ kind: "server", event: code === 1012 ? "restarted" : "closed", code, detail: reason, conn: tag });
+    else this.trace.add({ kind: "server", event: "rejected", code: 403, detail: `${reason} before the handshake completed`, conn: tag });
+    try {
+      void conn.send(conn.accepted ? { type: "websocket.server_close", code, reason } : { type: "websocket.close" });
+    } catch {
+      // already closed
     }
     conn.finish();
   }

@@ -15,3 +15,13 @@ export class HTTPProtocolError extends Error {
     this.name = "ValueError";
   }
 }
+
+/**
+ * Daphne's "Exception inside application" log line. An error marked `reported` (a playground learner's,
+ * already in their session's log) is logged at info, so the server's own log keeps to its own problems.
+ */
+export function log_app_error(ctx: { log: { error(m: string, e?: unknown): void; info(m: string): void } }, error: unknown): void {
+  const text = `Exception inside application: ${error instanceof Error ? error.message : String(error)}`;
+  if ((error as { reported?: boolean } | null)?.reported === true) ctx.log.info(text);
+  else ctx.log.error(text, error);
+}

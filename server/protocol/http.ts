@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { CancelledError, type ASGIApp, type ASGISendEvent } from "../channels/index.ts";
 import { latin1_decode } from "../channels/util/bytes.ts";
 import type { ServerContext } from "./context.ts";
-import { HTTPProtocolError } from "./errors.ts";
+import { HTTPProtocolError, log_app_error } from "./errors.ts";
 import { ApplicationInstance } from "./instance.ts";
 import { http_scope } from "./scope.ts";
 
@@ -70,7 +70,7 @@ export function serve_http(ctx: ServerContext, app: ASGIApp, req: IncomingMessag
         if (start === null) basic_error(res, 500, "Internal Server Error", "Application returned without a response.");
         else res.end();
       } else if (!(error instanceof CancelledError && instance.killed)) {
-        ctx.log.error(`Exception inside application: ${error instanceof Error ? error.message : String(error)}`, error);
+        log_app_error(ctx, error);
         basic_error(res, 500, "Internal Server Error", "Exception inside application.");
       }
     },

@@ -11,6 +11,7 @@ import {
 import { latin1_decode } from "../channels/util/bytes.ts";
 import type { ServerContext } from "./context.ts";
 import { ApplicationInstance, type InstanceOwner } from "./instance.ts";
+import { log_app_error } from "./errors.ts";
 import { websocket_scope } from "./scope.ts";
 
 const RESOLVED = Promise.resolve();
@@ -203,7 +204,7 @@ export class WebSocketConnection implements InstanceOwner {
   app_ended(instance: ApplicationInstance, error: unknown): void {
     this.ctx.untrack(instance);
     if (error === undefined || (error instanceof CancelledError && instance.killed)) return;
-    this.ctx.log.error(`Exception inside application: ${error instanceof Error ? error.message : String(error)}`, error);
+    log_app_error(this.ctx, error);
     if (this.disconnected) return;
     if (this.ws === null) this.refuse(500, "Internal server error");
     else this.ws.close(1011);

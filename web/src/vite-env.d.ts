@@ -1,0 +1,6 @@
+/// <reference types="vite/client" />
+
+declare module "virtual:channels-types" {
+  const libs: Array<{ path: string; content: string }>;
+  export default libs;
+}
