@@ -2,6 +2,7 @@
 // by `npm start`'s server on a free loopback port, driven the way a person uses it.
 import { defineConfig } from "@playwright/test";
 import { execFileSync } from "node:child_process";
+import { chromium_launch_options } from "./e2e/chromium.ts";
 
 // Chosen once; the workers inherit it through the environment.
 process.env.E2E_PORT ??= execFileSync(process.execPath, [
@@ -20,10 +21,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     browserName: "chromium",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    },
+    launchOptions: chromium_launch_options,
     viewport: { width: 1440, height: 900 },
     screenshot: "only-on-failure",
     trace: "retain-on-failure",

@@ -2,13 +2,14 @@
 // server); `npm start` serves the build from Express.
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
-import { channels_types } from "./web/channels-types-plugin.ts";
+import { channels_types } from "./web/build/channels-types-plugin.ts";
+import { precompress } from "./web/build/precompress-plugin.ts";
 
 const backend = `http://127.0.0.1:${process.env.PORT ?? 8000}`;
 
 export default defineConfig({
   root: "web",
-  plugins: [react(), channels_types()],
+  plugins: [react(), channels_types(), precompress()],
   resolve: { alias: { channels: new URL("./server/channels/index.ts", import.meta.url).pathname } },
   build: { outDir: "../dist/web", emptyOutDir: true, chunkSizeWarningLimit: 8000 },
   worker: { format: "es" },

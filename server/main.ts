@@ -1,5 +1,4 @@
 // `npm start`: the playground and the example app on one protocol server. Settings come from the environment.
-import express from "express";
 import { ProtocolTypeRouter, URLRouter } from "channels";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -11,6 +10,7 @@ import { DEFAULT_PLAYGROUND_OPTIONS, type PlaygroundOptions } from "./playground
 import { get_asgi_application } from "./protocol/express-adapter.ts";
 import { console_logger } from "./protocol/context.ts";
 import { ProtocolServer } from "./protocol/server.ts";
+import { serve_ui } from "./static-ui.ts";
 
 const env = process.env;
 const number = (name: string, fallback: number) => (env[name] === undefined ? fallback : Number(env[name]));
@@ -34,7 +34,7 @@ const server = new ProtocolServer(application, { logger: console_logger(env.LOG_
 playground.install(server.web);
 // The built UI (npm start builds it; `npm run dev` serves it from Vite instead), and the example app's page.
 const ui = join(project_root(), "dist/web");
-if (existsSync(join(ui, "index.html"))) server.web.use(express.static(ui));
+if (existsSync(join(ui, "index.html"))) server.web.use(serve_ui(ui));
 server.web.use("/examples", views);
 const { url, port: bound } = await server.listen(port, host);
 playground.origins.push(`http://127.0.0.1:${bound}`, `http://localhost:${bound}`, ...(env.EXTRA_ORIGINS ?? "").split(",").filter(Boolean));

@@ -163,7 +163,7 @@ export function App() {
             Tab indents inside the editor: press <kbd>Ctrl</kbd>+<kbd>M</kbd> (<kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>M</kbd> on a Mac) to move focus with Tab instead.
           </p>
           <div className="editor-box">
-            <CodeEditor code={code} onChange={(next) => update({ code: next })} onRun={() => void run()} diagnostics={diagnostics} theme={effective} />
+            <CodeEditor ready={control.state !== "connecting"} code={code} onChange={(next) => update({ code: next })} onRun={() => void run()} diagnostics={diagnostics} theme={effective} />
           </div>
           {(run_error || diagnostics.length > 0) && (
             <div className="problems" role="region" aria-label="Problems">

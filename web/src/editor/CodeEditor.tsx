@@ -1,5 +1,5 @@
 // The code editor: a plain text area at once, Monaco when its chunk has loaded, so the page is usable first.
-import { Component, lazy, Suspense, useEffect, type ReactNode } from "react";
+import { Component, lazy, Suspense, useEffect, useState, type ReactNode } from "react";
 import type { EditorProps } from "./MonacoEditor.tsx";
 
 const MonacoEditor = lazy(() => import("./MonacoEditor.tsx"));
@@ -39,9 +39,26 @@ function useTestHook(props: EditorProps) {
   }, [props]);
 }
 
-export function CodeEditor(props: EditorProps) {
+/**
+ * Monaco's 3 MB parse on the main thread would hold up the session's handshake (and with it Run and
+ * Connect), so it loads once the session is up, or after MONACO_DELAY_MS if that takes longer.
+ */
+const MONACO_DELAY_MS = 1500;
+
+function useWhenReady(ready: boolean): boolean {
+  const [due, setDue] = useState(ready);
+  useEffect(() => {
+    if (ready) return setDue(true);
+    const timer = setTimeout(() => setDue(true), MONACO_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [ready]);
+  return due || ready;
+}
+
+export function CodeEditor({ ready, ...props }: EditorProps & { ready: boolean }) {
   useTestHook(props);
   const plain = <PlainEditor {...props} />;
+  if (!useWhenReady(ready)) return plain;
   return (
     <Fallback plain={plain}>
       <Suspense fallback={plain}>

@@ -5,7 +5,7 @@ import ts from "typescript";
 import type { Plugin } from "vite";
 
 const ID = "virtual:channels-types";
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
 /** The module names a learner may import the API from (see server/playground/compile.ts). */
 const ALIASES = [
