@@ -34,7 +34,8 @@ test("a compile error shows a marker and the old code keeps serving; an infinite
   await expect(alice.getByRole("status")).toHaveText("closed 1011");
   await shot(page, "stopped-handler");
 
-  // The page and the session keep working.
+  // The page and the session keep working, and the edited example can be chosen again to get its code back.
+  await expect(page.getByRole("combobox", { name: "Example" }).locator("option:checked")).toHaveText("Echo (WebsocketConsumer), edited");
   await choose_example(page, "Echo (WebsocketConsumer)");
   await button(alice, "Connect").click();
   await alice.getByRole("textbox", { name: "Message" }).fill("back again");

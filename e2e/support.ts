@@ -22,11 +22,9 @@ export async function run_code(page: Page, code: string): Promise<void> {
   await expect(page.getByRole("status").filter({ hasText: /version/ })).not.toHaveText(before ?? "");
 }
 
-export async function choose_example(page: Page, title: string | RegExp): Promise<void> {
+export async function choose_example(page: Page, title: string): Promise<void> {
   const before = await page.getByRole("status").filter({ hasText: /version/ }).textContent();
-  const select = page.getByRole("combobox", { name: "Example" });
-  const value = await select.locator("option").filter({ hasText: title }).getAttribute("value");
-  await select.selectOption(value!);
+  await page.getByRole("combobox", { name: "Example" }).selectOption({ label: title });
   await expect(page.getByRole("status").filter({ hasText: /version/ })).not.toHaveText(before ?? "");
 }
 

@@ -127,6 +127,7 @@ export function App() {
   const add_client = () => update((s) => ({ clients: [...s.clients, { id: client_id(), label: `client ${s.clients.length + 1}`, path: s.clients.at(-1)?.path ?? "/", query: "", subprotocols: "" }] }));
   const client_url = (config: ClientConfig) => session.current!.client_url(config.path, config.query, config.label);
 
+  const chosen = EXAMPLES.find((e) => e.id === example);
   const status = control.state === "open" ? `Session live${version ? `, version ${version}` : ""}` : control.state === "reconnecting" ? `Reconnecting${control.detail ? ` (${control.detail})` : "…"}` : control.state === "closed" ? `Disconnected${control.detail ? `: ${control.detail}` : ""}` : "Connecting…";
 
   return (
@@ -135,8 +136,9 @@ export function App() {
         <h1>channels playground</h1>
         <label className="field inline">
           <span>Example</span>
-          <select aria-label="Example" value={EXAMPLES.some((e) => e.id === example) ? example : ""} onChange={(e) => choose_example(e.target.value)}>
-            {!EXAMPLES.some((e) => e.id === example) && <option value="">Your code</option>}
+          <select aria-label="Example" value={chosen !== undefined && chosen.code === code ? example : ""} onChange={(e) => choose_example(e.target.value)}>
+            {/* Its own entry once edited, so choosing the example again brings its code back. */}
+            {(chosen === undefined || chosen.code !== code) && <option value="">{chosen ? `${chosen.title}, edited` : "Your code"}</option>}
             {EXAMPLES.map((e) => <option key={e.id} value={e.id}>{e.title}</option>)}
           </select>
         </label>
@@ -159,7 +161,7 @@ export function App() {
       <main className="panes">
         <section className="editor-pane" aria-label="Code">
           <p className="editor-help">
-            {EXAMPLES.find((e) => e.id === example)?.description ?? "Your own consumer."} Run with <kbd>Ctrl</kbd>+<kbd>Enter</kbd>.
+            {chosen?.description ?? "Your own consumer."} Run with <kbd>Ctrl</kbd>+<kbd>Enter</kbd>.
             Tab indents inside the editor: press <kbd>Ctrl</kbd>+<kbd>M</kbd> (<kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>M</kbd> on a Mac) to move focus with Tab instead.
           </p>
           <div className="editor-box">
