@@ -17,12 +17,12 @@ export {
   WebSocketProtocolError, WebSocketState, valid_close_code, valid_server_close_code, type WebSocketAction, type WebSocketPhase,
 } from "./websocket-state.ts";
 export {
-  BaseChannelLayer, valid_channel_name, valid_group_name, type BaseLayerConfig, type ChannelLayer, type ChannelLayerClass,
+  BaseChannelLayer, assert_message, valid_channel_name, valid_group_name, type BaseLayerConfig, type ChannelLayer, type ChannelLayerClass,
 } from "./layers/base.ts";
 export { InMemoryChannelLayer, type InMemoryLayerConfig } from "./layers/in-memory.ts";
 export { ChannelLayerManager, DEFAULT_CHANNEL_LAYER, channel_layers, get_channel_layer, register_layer_backend } from "./layers/manager.ts";
 export { async_to_sync, sync_to_async, database_sync_to_async } from "./sync.ts";
-export { await_many_dispatch, Cancellation, type CancelSignal } from "./utils.ts";
+export { await_many_dispatch, Cancellation, type Cancellable, type CancelSignal } from "./utils.ts";
 export { BaseMiddleware } from "./middleware/base.ts";
 export { OriginValidator, AllowedHostsOriginValidator, WebsocketDenier } from "./middleware/origin.ts";
 export { CookieMiddleware, parse_cookie, type CookieOptions } from "./middleware/cookies.ts";
