@@ -24,6 +24,8 @@ export interface DaphneOptions {
   // Daphne's CLI sets both the connect and the handshake timeout from this (seconds).
   connectTimeoutSeconds?: number;
   startupTimeoutMs?: number;
+  /** A Redis URL: the Django project then uses channels_redis' RedisChannelLayer on it. */
+  redisUrl?: string;
 }
 
 // Which Debian package provides each missing piece, so the error can say exactly what to install.
@@ -33,12 +35,13 @@ const PYTHON_MODULES: ReadonlyArray<[module: string, pkg: string]> = [
   ["daphne", "python3-daphne"],
 ];
 
-export function checkDaphneInstalled(): void {
+export function checkDaphneInstalled(redis = false): void {
   const missing: string[] = [];
   if (!existsSync(PYTHON)) missing.push("python3");
   if (!existsSync(DAPHNE)) missing.push("daphne");
   if (existsSync(PYTHON)) {
-    for (const [module, pkg] of PYTHON_MODULES) {
+    const modules = redis ? [...PYTHON_MODULES, ["channels_redis", "python3-channels-redis"] as const] : PYTHON_MODULES;
+    for (const [module, pkg] of modules) {
       const r = spawnSync(PYTHON, ["-c", `import ${module}`], { stdio: "ignore" });
       if (r.status !== 0) missing.push(pkg);
     }
@@ -99,7 +102,7 @@ function installExitHook(): void {
 }
 
 export async function startDaphne(options: DaphneOptions = {}): Promise<DaphneServer> {
-  checkDaphneInstalled();
+  checkDaphneInstalled(options.redisUrl !== undefined);
   installExitHook();
   const port = await freePort();
   const args = [
@@ -118,6 +121,7 @@ export async function startDaphne(options: DaphneOptions = {}): Promise<DaphneSe
       // Without this the seed consumer's print() output sits in a pipe buffer and logs() misses it.
       PYTHONUNBUFFERED: "1",
       PYTHONDONTWRITEBYTECODE: "1",
+      ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });

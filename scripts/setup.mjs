@@ -14,8 +14,11 @@ const task = process.argv.includes("--for") ? process.argv[process.argv.indexOf(
 const DAPHNE = { file: "/usr/bin/daphne", packages: ["daphne", "python3-django-channels"] };
 /** The e2e tests' browser: Debian's Chromium, unless CHROMIUM_PATH points at another. */
 const CHROMIUM = { file: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", packages: ["chromium"] };
+/** The Redis channel layer's tests and its interop test with channels_redis. */
+const REDIS = { file: "/usr/bin/redis-server", packages: ["redis-server"] };
+const CHANNELS_REDIS = { file: "/usr/lib/python3/dist-packages/channels_redis/core.py", packages: ["python3-channels-redis"] };
 const SYSTEM = {
-  test: [DAPHNE, CHROMIUM],
+  test: [DAPHNE, CHROMIUM, REDIS, CHANNELS_REDIS],
   dev: [],
   start: [],
 };

@@ -84,7 +84,7 @@ describe("RedisChannelLayer", () => {
     await b.group_send("room", { type: "after" });
     expect(await a.receive(a1)).toEqual({ type: "after" });
     expect(await b.receive(b1)).toEqual({ type: "after" });
-    expect(await inspect.zrange("asgi:group:room", 0, -1)).toEqual([a1, b1]);
+    expect(await inspect.zrange("asgi:group:room", "0", "-1")).toEqual([a1, b1]);
   });
 
   it("raises ChannelFull past capacity; group_send skips the full channel instead", async () => {
@@ -117,13 +117,13 @@ describe("RedisChannelLayer", () => {
     await a.send(channel, { type: "direct", data: new Uint8Array([0, 255]), n: 1.5, none: null, list: [1, "two"] });
     await a.group_send("g", { type: "grouped" });
     const key = `pfx${channel.slice(0, channel.indexOf("!") + 1)}`;
-    const members = await inspect.zrangeBuffer(key, 0, -1);
+    const members = await inspect.zrangeBuffer(key, "0", "-1");
     expect(members).toHaveLength(2);
     expect(decode(new Uint8Array(members[0]!.subarray(12)))).toEqual({
       type: "direct", data: new Uint8Array([0, 255]), n: 1.5, none: null, list: [1, "two"], __asgi_channel__: channel,
     });
     expect(decode(new Uint8Array(members[1]!.subarray(12)))).toEqual({ type: "grouped", __asgi_channel__: [channel] });
-    expect(await inspect.zrange("pfx:group:g", 0, -1)).toEqual([channel]);
+    expect(await inspect.zrange("pfx:group:g", "0", "-1")).toEqual([channel]);
     expect(await inspect.ttl(key)).toBeGreaterThan(50);
     const first = await a.receive(channel);
     expect(first.data).toEqual(new Uint8Array([0, 255]));

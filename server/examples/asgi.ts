@@ -1,10 +1,9 @@
 // The example app's asgi.py: HTTP through an Express app, websockets through the routes.
 import express from "express";
-import { configure, ProtocolTypeRouter, URLRouter } from "channels";
+import { ProtocolTypeRouter, URLRouter } from "channels";
 import { get_asgi_application } from "../protocol/express-adapter.ts";
 import { websocket_urlpatterns } from "./routing.ts";
-
-configure({ CHANNEL_LAYERS: { default: { BACKEND: "channels.layers.InMemoryChannelLayer" } } });
+import "./settings.ts";
 
 const escape = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 

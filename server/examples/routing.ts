@@ -4,6 +4,7 @@ import { AsyncEchoConsumer } from "./async-echo.ts";
 import { BoomConsumer } from "./boom.ts";
 import { ChatConsumer } from "./chat.ts";
 import { CloseCodeConsumer } from "./close-code.ts";
+import { DirectConsumer } from "./direct.ts";
 import { EchoConsumer } from "./echo.ts";
 import { BadCloseConsumer, ConnectBoomConsumer, SendBeforeAcceptConsumer } from "./errors.ts";
 import { JsonEchoConsumer } from "./json.ts";
@@ -17,6 +18,7 @@ export const websocket_urlpatterns = [
   path("ws/async-echo/", AsyncEchoConsumer.as_asgi()),
   path("ws/json/", JsonEchoConsumer.as_asgi()),
   re_path(String.raw`^ws/chat/(?P<room>\w+)/$`, ChatConsumer.as_asgi()),
+  path("ws/direct/", DirectConsumer.as_asgi()),
   path("ws/reject/", RejectConsumer.as_asgi()),
   path("ws/subproto/", SubprotocolConsumer.as_asgi()),
   path("ws/boom/", BoomConsumer.as_asgi()),

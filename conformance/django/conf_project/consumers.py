@@ -4,6 +4,7 @@ import json
 
 from channels.consumer import SyncConsumer
 from channels.generic.websocket import (
+    AsyncJsonWebsocketConsumer,
     AsyncWebsocketConsumer,
     JsonWebsocketConsumer,
     WebsocketConsumer,
@@ -62,6 +63,21 @@ class ChatConsumer(AsyncWebsocketConsumer):
 
     async def disconnect(self, code):
         await self.channel_layer.group_discard(self.group_name, self.channel_name)
+
+
+class DirectConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        await self.accept()
+        await self.send_json({"channel_name": self.channel_name})
+
+    async def receive_json(self, content):
+        if not isinstance(content.get("to"), str):
+            await self.send_json({"error": 'Send {"to": "<a channel_name>", "text": "..."}'})
+            return
+        await self.channel_layer.send(content["to"], {"type": "direct.message", "text": content.get("text"), "from": self.channel_name})
+
+    async def direct_message(self, event):
+        await self.send_json({"from": event["from"], "text": event["text"]})
 
 
 class RejectConsumer(WebsocketConsumer):

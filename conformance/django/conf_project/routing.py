@@ -8,6 +8,7 @@ websocket_urlpatterns = [
     path("ws/async-echo/", consumers.AsyncEchoConsumer.as_asgi()),
     path("ws/json/", consumers.JsonEchoConsumer.as_asgi()),
     re_path(r"^ws/chat/(?P<room>\w+)/$", consumers.ChatConsumer.as_asgi()),
+    path("ws/direct/", consumers.DirectConsumer.as_asgi()),
     path("ws/reject/", consumers.RejectConsumer.as_asgi()),
     path("ws/subproto/", consumers.SubprotocolConsumer.as_asgi()),
     path("ws/boom/", consumers.BoomConsumer.as_asgi()),

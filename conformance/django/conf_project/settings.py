@@ -12,7 +12,14 @@ ROOT_URLCONF = "conf_project.urls"
 USE_TZ = True
 
 ASGI_APPLICATION = "conf_project.asgi.application"
-CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+import os
+
+# With REDIS_URL, channels_redis: processes of ours on the same Redis share groups and channels with this one.
+CHANNEL_LAYERS = (
+    {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [os.environ["REDIS_URL"]]}}}
+    if os.environ.get("REDIS_URL")
+    else {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+)
 
 # Daphne logs "Exception inside application" on its own logger; keep Django's errors on stderr too so
 # logs() in daphne.ts shows them even with DEBUG off.
