@@ -1,35 +1,33 @@
 // `npm start` as a user runs it: the example app on HOST/PORT, a printed URL, a clean stop on a signal.
-import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { fileURLToPath } from "node:url";
 import { expect, it } from "vitest";
 import { WebSocket } from "ws";
+import { free_port } from "./channels-redis/test-support.ts";
+import { spawn_main, start_main } from "./test-support/start-main.ts";
 
 it("serves the example app, prints its URL and stops cleanly on SIGTERM", async () => {
-  const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(new URL("./main.ts", import.meta.url))], {
-    env: { ...process.env, HOST: "127.0.0.1", PORT: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on("data", () => {
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", () => reject(new Error(`exited early: ${output}`)));
-  });
-  expect(await (await fetch(`${url}examples/`)).text()).toContain("ws/chat/");
-  const ws = new WebSocket(`${url.replace("http", "ws")}ws/echo/`);
+  const main = await start_main();
+  expect(await (await fetch(`${main.url}examples/`)).text()).toContain("ws/chat/");
+  const ws = new WebSocket(`${main.ws_url}ws/echo/`);
   await once(ws, "open");
   ws.send("hello");
   const [message] = await once(ws, "message");
   expect(String(message)).toBe("hello");
   const closed = once(ws, "close");
-  child.kill("SIGTERM");
-  const [code] = await once(child, "exit");
-  expect(code).toBe(0);
+  expect(await main.stop()).toBe(0);
   expect((await closed)[0]).toBe(1001); // connections are closed as "going away"
-  expect(output).toContain("SIGTERM: closing connections and stopping");
+  expect(main.output()).toContain("SIGTERM: closing connections and stopping");
+}, 20_000);
+
+it("refuses to start when REDIS_URL points at no Redis, with one line naming it and no stack trace", async () => {
+  const port = await free_port();
+  const started = spawn_main({ REDIS_URL: `redis://:hunter2@127.0.0.1:${port}/0`, REDIS_CONNECT_TIMEOUT_S: "0.5" });
+  const [code] = await once(started.child, "exit");
+  expect(code).toBe(1);
+  const output = started.output();
+  expect(output).toContain(`channels-playground cannot start: Redis at redis://:****@127.0.0.1:${port}/0 is not reachable (`);
+  expect(output).toContain("unset REDIS_URL");
+  expect(output).not.toContain("hunter2");
+  expect(output).not.toMatch(/^\s+at /m);
+  expect(output).not.toContain("listening on");
 }, 20_000);

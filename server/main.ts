@@ -1,10 +1,12 @@
 // `npm start`: the playground and the example app on one protocol server. Settings come from the environment.
-import { ProtocolTypeRouter, URLRouter } from "channels";
+import { get_channel_layer, ProtocolTypeRouter, URLRouter } from "channels";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { project_root } from "./paths.ts";
 import { views } from "./examples/asgi.ts";
 import { websocket_urlpatterns } from "./examples/routing.ts";
+import { REDIS_URL } from "./examples/settings.ts";
+import type { RedisChannelLayer } from "./channels-redis/index.ts";
 import { create_playground } from "./playground/app.ts";
 import { DEFAULT_PLAYGROUND_OPTIONS, type PlaygroundOptions } from "./playground/sessions.ts";
 import { get_asgi_application } from "./protocol/express-adapter.ts";
@@ -28,6 +30,16 @@ const application = ProtocolTypeRouter({
   websocket: URLRouter([...playground.routes, ...websocket_urlpatterns]),
 });
 
+// With REDIS_URL the example app's groups live in Redis: refuse to start without it rather than fail later.
+if (REDIS_URL) {
+  try {
+    await (get_channel_layer() as RedisChannelLayer).check(number("REDIS_CONNECT_TIMEOUT_S", 3));
+  } catch (error) {
+    console.error(`channels-playground cannot start: ${error instanceof Error ? error.message : String(error)}. Start Redis there, or unset REDIS_URL for the in-memory layer.`);
+    process.exit(1);
+  }
+}
+
 const host = env.HOST ?? "127.0.0.1";
 const port = number("PORT", 8000);
 const server = new ProtocolServer(application, { logger: console_logger(env.LOG_LEVEL === "debug" ? "debug" : "info") });
@@ -38,7 +50,7 @@ if (existsSync(join(ui, "index.html"))) server.web.use(serve_ui(ui));
 server.web.use("/examples", views);
 const { url, port: bound } = await server.listen(port, host);
 playground.origins.push(`http://127.0.0.1:${bound}`, `http://localhost:${bound}`, ...(env.EXTRA_ORIGINS ?? "").split(",").filter(Boolean));
-console.log(`channels-playground listening on ${url}`);
+console.log(`channels-playground listening on ${url}${REDIS_URL ? ` (channel layer: Redis at ${get_channel_layer()})` : ""}`);
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -47,6 +59,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     stopping = true;
     console.log(`${signal}: closing connections and stopping`);
     playground.close();
-    void server.close().then(() => process.exit(0));
+    void server
+      .close()
+      .then(() => get_channel_layer()?.close())
+      .then(() => process.exit(0));
   });
 }

@@ -84,7 +84,7 @@ export class Shard {
     private readonly outage_timeout_s: number,
     private readonly logger: LayerLogger,
     /** Called after a reconnection, so the layer can put back what a restarted Redis forgot. */
-    private readonly on_reconnect: () => void,
+    private readonly on_reconnect: (client: Client) => void,
   ) {
     this.url = display_url(spec);
     this.client = this.watch(make_client(spec), true);
@@ -116,9 +116,11 @@ export class Shard {
       client.on("ready", () => {
         if (this.down) this.logger.info(`Redis at ${this.url} is reachable again`);
         this.down = false;
-        this.set_ready();
-        if (connected_before) this.on_reconnect();
+        // Before the callers waiting for Redis resume: what on_reconnect writes is sent first, so a group_send
+        // that waited out the outage already finds this process's memberships back in place.
+        if (connected_before) this.on_reconnect(client as Client);
         connected_before = true;
+        this.set_ready();
       });
       client.on("close", () => {
         // Once per outage: every failed reconnection attempt closes again, and callers wait on one promise.

@@ -13,7 +13,7 @@ import {
   AssertionError, BaseChannelLayer, ChannelFull, ValueError, assert_message, valid_channel_name, valid_group_name,
   type BaseLayerConfig, type CancelSignal, type ChannelMessage,
 } from "channels";
-import { Shard, type HostSpec, type LayerLogger } from "./connection.ts";
+import { Shard, type Client, type HostSpec, type LayerLogger } from "./connection.ts";
 import { Mailbox } from "./mailbox.ts";
 import { deserialize, serialize } from "./serialize.ts";
 
@@ -62,7 +62,7 @@ export class RedisChannelLayer extends BaseChannelLayer {
     this.group_expiry = config.group_expiry ?? 86400;
     const logger = config.logger ?? { info: (m: string) => console.log(m), warn: (m: string) => console.warn(m) };
     const hosts = config.hosts?.length ? config.hosts : DEFAULT_HOSTS;
-    this.shards = hosts.map((spec, index) => new Shard(spec, config.outage_timeout ?? 5, logger, () => this.restore(index)));
+    this.shards = hosts.map((spec, index) => new Shard(spec, config.outage_timeout ?? 5, logger, (client) => this.restore(index, client)));
     const own_key = this.non_local_name(`specific.${this.client_prefix}!`);
     this.mailbox = new Mailbox(this.shards[this.hash(own_key)]!, this.prefix + own_key, this.capacity, this.expiry, logger);
   }
@@ -191,14 +191,13 @@ export class RedisChannelLayer extends BaseChannelLayer {
   }
 
   /** After a reconnection: memberships Redis no longer has (a restart without persistence) are added back. */
-  private restore(shard_index: number): void {
-    const shard = this.shards[shard_index]!;
+  private restore(shard_index: number, client: Client): void {
     const expired = this.expired_before(this.group_expiry);
     for (const [group, members] of this.memberships) {
       if (this.hash(group) !== shard_index) continue;
       for (const [channel, joined] of members) {
         if (joined < expired) members.delete(channel);
-        else void shard.run((c) => c.channels_group_add(this.group_key(group), joined, channel, this.group_expiry, "NX")).catch(() => {});
+        else void client.channels_group_add(this.group_key(group), joined, channel, this.group_expiry, "NX").catch(() => {});
       }
     }
   }
