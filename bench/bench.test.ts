@@ -8,17 +8,17 @@ import { promisify } from "node:util";
 import { expect, it } from "vitest";
 import { ROWS } from "./rows.ts";
 
-it("runs every row against raw ws, our server and the sandbox, and records the runs", async () => {
+it("runs every row against raw ws, our server (in-memory and Redis layers) and the sandbox, and records the runs", async () => {
   const out = mkdtempSync(join(tmpdir(), "bench-"));
   const { stdout } = await promisify(execFile)(process.execPath, [
-    "--import", "tsx", "bench/run.ts", "--quick", "--rounds", "1", "--targets", "raw,ours,sandbox", "--out", `${out}/`,
+    "--import", "tsx", "bench/run.ts", "--quick", "--rounds", "1", "--targets", "raw,ours,sandbox,ours-redis", "--out", `${out}/`,
   ], { cwd: new URL("..", import.meta.url).pathname, timeout: 120_000 });
   const record = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as {
     summary: Array<{ id: string; targets: Array<{ target: string; median: number }>; ratios: unknown[] }>;
   };
   expect(record.summary.map((row) => row.id)).toEqual(ROWS.map((row) => row.id));
   for (const row of record.summary) {
-    const expected = Object.keys(ROWS.find((r) => r.id === row.id)!.paths).filter((t) => t !== "daphne");
+    const expected = Object.keys(ROWS.find((r) => r.id === row.id)!.paths).filter((t) => !t.startsWith("daphne"));
     expect(row.targets.map((t) => t.target)).toEqual(expected);
     for (const t of row.targets) expect(t.median).toBeGreaterThan(0);
   }

@@ -7,18 +7,20 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 // @ts-expect-error a plain JavaScript module, without types
 import { build_server } from "../scripts/build-server.mjs";
+import { start_redis } from "../server/channels-redis/test-support.ts";
 import { LoadPool } from "./load.ts";
 import { ROWS, type Settings, type TargetId } from "./rows.ts";
 
 const [target = "ours", row_id = "echo-async"] = process.argv.slice(2) as [TargetId, string];
 const row = ROWS.find((r) => r.id === row_id)!;
-const script = { raw: "bench/servers/raw-ws.ts", ours: "bench/servers/ours.ts", sandbox: "bench/servers/sandbox.ts" }[target as "raw" | "ours" | "sandbox"];
+const script = { raw: "bench/servers/raw-ws.ts", ours: "bench/servers/ours.ts", "ours-redis": "bench/servers/ours.ts", sandbox: "bench/servers/sandbox.ts" }[target as "raw" | "ours" | "ours-redis" | "sandbox"];
+const redis = target === "ours-redis" ? await start_redis() : undefined;
 const dir = mkdtempSync(join(tmpdir(), "cpuprof-"));
 const bundle = await build_server(script);
 const child = spawn(process.execPath, ["--cpu-prof", "--cpu-prof-dir", dir, bundle], {
   stdio: ["ignore", "pipe", "inherit"],
   // The sandbox target's session process is profiled too (into the same directory).
-  env: { ...process.env, SANDBOX_NODE_OPTIONS: `--cpu-prof --cpu-prof-dir ${dir}` },
+  env: { ...process.env, SANDBOX_NODE_OPTIONS: `--cpu-prof --cpu-prof-dir ${dir}`, ...(redis ? { REDIS_URL: redis.url } : {}) },
 });
 const [port, ...extra] = await new Promise<string[]>((resolve) => child.stdout!.on("data", (d: Buffer) => {
   const m = /READY ([^\n]+)/.exec(String(d));
@@ -34,6 +36,7 @@ const m = await row.measure(pool, { url, pid: child.pid!, extra, stop: async () 
 await pool.close();
 child.kill("SIGTERM");
 await new Promise((r) => child.once("exit", r));
+await redis?.stop();
 console.log(`${row.label} on ${target}: ${m.value.toFixed(0)} ${row.unit}`);
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount: number; children?: number[] }

@@ -72,7 +72,7 @@ export function print_report(summary: Summary[], info: { rounds: number; seconds
   lines.push("", "| target | measured | goal | met |", "|---|---|---|---|");
   for (const row of summary) {
     for (const r of row.ratios) {
-      const label = { raw: "raw ws", ours: "ours", daphne: "Daphne", sandbox: "sandboxed" } as const;
+      const label = { raw: "raw ws", ours: "ours", daphne: "Daphne", sandbox: "sandboxed", "ours-redis": "ours + Redis", "daphne-redis": "Daphne + channels_redis" } as const;
       const measured = r.vs === null ? `${fmt(r.ratio)} ${row.unit}` : `${r.ratio.toFixed(2)}×`;
       const what = r.vs === null ? label[r.subject] : `${label[r.subject]} / ${label[r.vs]}`;
       lines.push(`| ${row.label}: ${what} | ${measured} | ${r.goal} | ${r.met ? "yes" : "**no**"} |`);

@@ -5,7 +5,7 @@ import { apply_to_serve } from "./reload.ts";
 import { percentile, split } from "./stats.ts";
 import type { Result } from "./worker.ts";
 
-export type TargetId = "raw" | "ours" | "daphne" | "sandbox";
+export type TargetId = "raw" | "ours" | "daphne" | "sandbox" | "ours-redis" | "daphne-redis";
 
 export interface Running {
   url(path: string): string;
@@ -89,6 +89,14 @@ async function idle(pool: LoadPool, server: Running, path: string, count: number
   return { opened: sum(results, (r) => (r.kind === "idle" ? r.opened : 0)), bytes: after - before };
 }
 
+async function broadcast(pool: LoadPool, server: Running, path: string, s: Settings): Promise<Measurement> {
+  const result = await pool.run(0, {
+    kind: "broadcast", url: server.url(path), receivers: s.broadcast.receivers, window: s.broadcast.window,
+    warmup_ms: s.warmup_ms, duration_ms: s.duration_ms,
+  });
+  return { value: result.kind === "broadcast" ? result.deliveries / result.seconds : 0 };
+}
+
 const ECHO_PATHS = { raw: "/echo/", ours: "/ws/echo/", daphne: "/ws/echo/" };
 /** The sandbox target serves the async echo example at its session's root; the path is filled in per run. */
 const SANDBOX = "(session)";
@@ -116,13 +124,14 @@ export const ROWS: Row[] = [
     id: "broadcast", label: "group broadcast (in-memory layer)", unit: "deliveries/s",
     goals: [{ vs: "raw", min: 0.7 }],
     paths: { raw: "/ws/chat/bench/", ours: "/ws/chat/bench/", daphne: "/ws/chat/bench/" },
-    async measure(pool, server, path, s) {
-      const result = await pool.run(0, {
-        kind: "broadcast", url: server.url(path), receivers: s.broadcast.receivers, window: s.broadcast.window,
-        warmup_ms: s.warmup_ms, duration_ms: s.duration_ms,
-      });
-      return { value: result.kind === "broadcast" ? result.deliveries / result.seconds : 0 };
-    },
+    measure: (pool, server, path, s) => broadcast(pool, server, path, s),
+  },
+  {
+    id: "broadcast-redis", label: "group broadcast (Redis layer)", unit: "deliveries/s",
+    subject: "ours-redis",
+    goals: [{ vs: "daphne-redis", min: 5 }],
+    paths: { "ours-redis": "/ws/chat/bench/", "daphne-redis": "/ws/chat/bench/" },
+    measure: (pool, server, path, s) => broadcast(pool, server, path, s),
   },
   {
     id: "connect-seq", label: "connections, sequential (open, handshake, close)", unit: "conn/s",

@@ -4,8 +4,9 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { startDaphne } from "../conformance/daphne.ts";
+import { start_redis, type RedisServer } from "../server/channels-redis/test-support.ts";
 import { LoadPool } from "./load.ts";
-import { cpu_seconds, start_node_server } from "./processes.ts";
+import { cpu_seconds, start_node_server, type ServerProcess } from "./processes.ts";
 import { print_report, summarize, type Run } from "./report.ts";
 import { ROWS, type Running, type Settings, type TargetId } from "./rows.ts";
 
@@ -14,7 +15,7 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "3" },
     quick: { type: "boolean", default: false },
     rows: { type: "string" },
-    targets: { type: "string", default: "raw,ours,daphne,sandbox" },
+    targets: { type: "string", default: "raw,ours,daphne,sandbox,ours-redis,daphne-redis" },
     out: { type: "string", default: new URL("./results/", import.meta.url).pathname },
   },
 });
@@ -23,19 +24,32 @@ const settings: Settings = args.quick
   ? { warmup_ms: 100, duration_ms: 400, echo: { clients: 10, window: 5, size: 64 }, reloads: 5, broadcast: { receivers: 20, window: 5 }, idle: { count: 200, most: 500 } }
   : { warmup_ms: 500, duration_ms: 2000, echo: { clients: 50, window: 10, size: 64 }, reloads: 20, broadcast: { receivers: 100, window: 10 }, idle: { count: 1000, most: 10_000 } };
 
-const LABELS: Record<TargetId, string> = { raw: "raw ws", ours: "ours", daphne: "Daphne 4.0", sandbox: "ours, sandboxed" };
+const LABELS: Record<TargetId, string> = {
+  raw: "raw ws", ours: "ours", daphne: "Daphne 4.0", sandbox: "ours, sandboxed",
+  "ours-redis": "ours, Redis layer", "daphne-redis": "Daphne 4.0, channels_redis",
+};
+
+/** One redis-server for the Redis targets, started when the first of them is. */
+let redis: Promise<RedisServer> | undefined;
 
 async function start_target(id: TargetId): Promise<Running | string> {
-  if (id === "daphne") {
-    try {
-      const d = await startDaphne();
+  // Daphne and Redis are other software, which may be missing: their rows are then skipped, with the reason.
+  const optional = id.startsWith("daphne") || id.endsWith("-redis");
+  try {
+    const env = id.endsWith("-redis") ? { REDIS_URL: (await (redis ??= start_redis())).url } : undefined;
+    if (id === "daphne" || id === "daphne-redis") {
+      const d = await startDaphne(env && { redisUrl: env.REDIS_URL });
       return { url: (p) => `${d.url}${p}`, pid: d.pid, stop: d.stop };
-    } catch (error) {
-      return `not measured: ${(error as Error).message.split("\n")[0]}`;
     }
+    const script = { raw: "./servers/raw-ws.ts", ours: "./servers/ours.ts", "ours-redis": "./servers/ours.ts", sandbox: "./servers/sandbox.ts" }[id];
+    return await start_node_server(script, env).then((server) => as_running(server));
+  } catch (error) {
+    if (!optional) throw error;
+    return `not measured: ${(error as Error).message.split("\n")[0]}`;
   }
-  const script = { raw: "./servers/raw-ws.ts", ours: "./servers/ours.ts", sandbox: "./servers/sandbox.ts" }[id];
-  const server = await start_node_server(script);
+}
+
+function as_running(server: ServerProcess): Running {
   // The sandbox's session path stands in for the "(session)" placeholder.
   const url = (p: string) => `ws://127.0.0.1:${server.port}${p === "(session)" ? `/ws/play/${server.extra[0]}/` : p}`;
   return { url, pid: server.pid, extra: server.extra, stop: server.stop, collect: server.collect };
@@ -83,6 +97,7 @@ try {
 } finally {
   await pool.close();
   for (const server of running.values()) await server.stop();
+  await (await redis?.catch(() => undefined))?.stop();
 }
 
 const summary = summarize(rows, runs, LABELS);

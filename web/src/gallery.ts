@@ -17,6 +17,7 @@ const META: Array<Omit<Example, "code">> = [
   { id: "async-echo", title: "Async echo (AsyncWebsocketConsumer)", description: "The same, with async handlers.", clients: [{ label: "alice", path: "/" }] },
   { id: "json", title: "JSON (JsonWebsocketConsumer)", description: "Send JSON: receive_json gets it, send_json answers.", clients: [{ label: "alice", path: "/" }] },
   { id: "chat", title: "Chat room (groups)", description: "Connect two clients to the same room: a message from one reaches both.", clients: [{ label: "alice", path: "/ws/chat/lobby/" }, { label: "bob", path: "/ws/chat/lobby/" }] },
+  { id: "direct", title: "Direct messages (channel_name)", description: "Each client is told its channel_name: send {\"to\": <the other's>, \"text\": \"hi\"} from one to reach the other.", clients: [{ label: "alice", path: "/" }, { label: "bob", path: "/" }] },
   { id: "reject", title: "Reject (close in connect)", description: "A close before accept: the browser gets HTTP 403.", clients: [{ label: "alice", path: "/" }] },
   { id: "subprotocol", title: "Subprotocols", description: "Offer chat.v2 as a subprotocol, then send anything.", clients: [{ label: "alice", path: "/", subprotocols: "chat.v2" }] },
   { id: "boom", title: "Error in a handler", description: "An exception after accept: the server closes with 1011.", clients: [{ label: "alice", path: "/" }] },

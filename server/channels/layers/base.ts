@@ -35,7 +35,9 @@ function invalid_name(kind: "Channel" | "Group", name: unknown): TypeError {
   );
 }
 
-const fits = (name: unknown): name is string => typeof name === "string" && [...name].length < MAX_NAME_LENGTH;
+// Python counts code points; a string's UTF-16 length is never fewer, so only long names need counting.
+const fits = (name: unknown): name is string =>
+  typeof name === "string" && (name.length < MAX_NAME_LENGTH || [...name].length < MAX_NAME_LENGTH);
 
 export function valid_channel_name(name: unknown, receive = false): true {
   if (fits(name) && CHANNEL_NAME.test(name)) {
