@@ -14,13 +14,20 @@ it("runs every row against raw ws, our server (in-memory and Redis layers) and t
     "--import", "tsx", "bench/run.ts", "--quick", "--rounds", "1", "--targets", "raw,ours,sandbox,ours-redis", "--out", `${out}/`,
   ], { cwd: new URL("..", import.meta.url).pathname, timeout: 120_000 });
   const record = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as {
-    summary: Array<{ id: string; targets: Array<{ target: string; median: number }>; ratios: unknown[] }>;
+    summary: Array<{ id: string; unit: string; targets: Array<{ target: string; median: number; extra: Record<string, number> }>; ratios: unknown[] }>;
   };
   expect(record.summary.map((row) => row.id)).toEqual(ROWS.map((row) => row.id));
   for (const row of record.summary) {
     const expected = Object.keys(ROWS.find((r) => r.id === row.id)!.paths).filter((t) => !t.startsWith("daphne"));
     expect(row.targets.map((t) => t.target)).toEqual(expected);
-    for (const t of row.targets) expect(t.median).toBeGreaterThan(0);
+    for (const t of row.targets) {
+      // An RSS difference over a few hundred connections can come out negative on a busy machine (the heap
+      // shrinks meanwhile): what must hold is that the connections were opened and a reading taken.
+      if (row.unit === "bytes") {
+        expect(Number.isFinite(t.median)).toBe(true);
+        expect(t.extra.opened).toBeGreaterThan(0);
+      } else expect(t.median).toBeGreaterThan(0);
+    }
   }
   expect(stdout).toContain("| target | measured | goal | met |");
 }, 150_000);
