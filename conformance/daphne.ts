@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 export const PYTHON = "/usr/bin/python3";
 export const DAPHNE = "/usr/bin/daphne";
 const DJANGO_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "django");
+const EXAMPLES_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "python", "examples");
 const APPLICATION = "conf_project.asgi:application";
 
 export interface DaphneServer {
@@ -116,7 +117,9 @@ export async function startDaphne(options: DaphneOptions = {}): Promise<DaphneSe
     env: {
       PATH: "/usr/bin:/bin",
       LANG: "C.UTF-8",
-      PYTHONPATH: DJANGO_DIR,
+      // The gallery's Python examples are the Django twin's consumers (a directory of modules, not packages,
+      // so our own channels package beside them never shadows the real one).
+      PYTHONPATH: `${DJANGO_DIR}:${EXAMPLES_DIR}`,
       DJANGO_SETTINGS_MODULE: "conf_project.settings",
       // Without this the seed consumer's print() output sits in a pipe buffer and logs() misses it.
       PYTHONUNBUFFERED: "1",
