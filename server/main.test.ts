@@ -19,7 +19,7 @@ it("serves the example app, prints its URL and stops cleanly on SIGTERM", async 
   expect(main.output()).toContain("SIGTERM: closing connections and stopping");
 }, 20_000);
 
-it("refuses to start when REDIS_URL points at no Redis, with one line naming it and no stack trace", async () => {
+it("refuses to start when REDIS_URL points at no Redis, naming it, with no stack trace", async () => {
   const port = await free_port();
   const started = spawn_main({ REDIS_URL: `redis://:hunter2@127.0.0.1:${port}/0`, REDIS_CONNECT_TIMEOUT_S: "0.5" });
   const [code] = await once(started.child, "exit");
