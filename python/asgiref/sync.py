@@ -27,12 +27,8 @@ def run_queued(calls):
 
 class AsyncToSync:
     def __init__(self, awaitable):
-        if not callable(awaitable) or (
-            not inspect.iscoroutinefunction(awaitable) and not inspect.iscoroutinefunction(getattr(awaitable, "__call__", None))
-            and not hasattr(awaitable, "func")
-        ):
-            if not callable(awaitable):
-                raise TypeError("async_to_sync can only be applied to async functions.")
+        if not callable(awaitable):
+            raise TypeError("async_to_sync can only be applied to async functions.")
         self.awaitable = awaitable
         functools.update_wrapper(self, awaitable, updated=())
 
