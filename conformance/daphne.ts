@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { free_port } from "../server/test-support/free-port.ts";
 
 export const PYTHON = "/usr/bin/python3";
 export const DAPHNE = "/usr/bin/daphne";
@@ -55,18 +56,6 @@ export function checkDaphneInstalled(redis = false): void {
   }
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr !== null ? addr.port : 0;
-      srv.close(() => (port > 0 ? resolve(port) : reject(new Error("could not pick a free port"))));
-    });
-  });
-}
-
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = net.connect({ host: "127.0.0.1", port });
@@ -105,7 +94,7 @@ function installExitHook(): void {
 export async function startDaphne(options: DaphneOptions = {}): Promise<DaphneServer> {
   checkDaphneInstalled(options.redisUrl !== undefined);
   installExitHook();
-  const port = await freePort();
+  const port = await free_port();
   const args = [
     "-b", "127.0.0.1",
     "-p", String(port),

@@ -2,7 +2,7 @@
 import { once } from "node:events";
 import { expect, it } from "vitest";
 import { WebSocket } from "ws";
-import { free_port } from "./channels-redis/test-support.ts";
+import { free_port } from "./test-support/free-port.ts";
 import { spawn_main, start_main } from "./test-support/start-main.ts";
 
 it("serves the example app, prints its URL and stops cleanly on SIGTERM", async () => {

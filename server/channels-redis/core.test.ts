@@ -4,7 +4,8 @@ import { AssertionError, Cancellation, CancelledError, ChannelFull } from "chann
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { RedisChannelLayer, RedisUnavailable, type RedisLayerConfig } from "./index.ts";
-import { free_port, start_redis, type RedisServer } from "./test-support.ts";
+import { free_port } from "../test-support/free-port.ts";
+import { start_redis, type RedisServer } from "./test-support.ts";
 
 let redis: RedisServer;
 let inspect: Redis;

@@ -2,6 +2,7 @@
 // a real Daphne with channels_redis. Clients talk to the example app's chat and direct-message consumers.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDaphne, type DaphneServer } from "../../conformance/daphne.ts";
+import { until } from "../protocol/test-support.ts";
 import { start_main, type MainProcess } from "../test-support/start-main.ts";
 import { open_client, type TestClient } from "../test-support/ws-client.ts";
 import { start_redis, type RedisServer } from "./test-support.ts";
@@ -17,14 +18,6 @@ afterAll(async () => {
 // Two senders' bursts together stay under the default capacity (100): past it, channels_redis (and so this
 // layer) drops the oldest messages buffered for a consumer, which core.test.ts covers on its own.
 const BURST = 45;
-
-async function until(condition: () => boolean, timeout_ms = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout_ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Sends a burst from each client at once; every client must get every message, each sender's in order. */
 async function exchange_bursts(clients: Record<string, TestClient>): Promise<void> {
@@ -93,10 +86,10 @@ describe("two of our server processes on one Redis", () => {
     alice.ws.send("during restart");
     expect((await alice.frames(2 * BURST + 1, 15_000)).at(-1)).toBe("during restart");
     // Bob hears it only if process two had reconnected by then (README: "Redis outages"); once both have:
-    await until(() => [one, two].every((p) => p.output().includes("is reachable again")));
+    await until(() => [one, two].every((p) => p.output().includes("is reachable again")), 10_000);
     alice.ws.send("after restart");
     expect((await alice.frames(2 * BURST + 2)).at(-1)).toBe("after restart");
-    await until(() => bob.received.includes("after restart"));
+    await until(() => bob.received.includes("after restart"), 10_000);
     expect(["during restart,after restart", "after restart"]).toContain(bob.received.slice(2 * BURST).join());
     await exchange_bursts({ alice, bob });
     await Promise.all([alice.close(), bob.close()]);

@@ -2,7 +2,7 @@
 // stopped with the process that started it. `restart()` brings it back empty on the same port.
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
-import net from "node:net";
+import { free_port } from "../test-support/free-port.ts";
 
 const REDIS_SERVER = process.env.REDIS_SERVER ?? "/usr/bin/redis-server";
 const live = new Set<ChildProcess>();
@@ -14,17 +14,6 @@ export interface RedisServer {
   stop(): Promise<void>;
   /** Stops it, waits `down_ms`, and starts it again, empty, on the same port. */
   restart(down_ms?: number): Promise<void>;
-}
-
-export function free_port(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function launch(port: number): Promise<ChildProcess> {
