@@ -1,5 +1,5 @@
 """The Python channels package: dispatch, errors, consumers, layers and routing, driven by WebsocketCommunicator
-as Channels' own tests are. Run by python/channels.test.ts under Pyodide."""
+as Channels' own tests are. Run by python/channels.test.ts under Pyodide, with python/examples/ on sys.path."""
 
 import asyncio
 
@@ -16,6 +16,11 @@ from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.testing import ApplicationCommunicator, WebsocketCommunicator
 from django.urls import ImproperlyConfigured, path, re_path
+
+# The gallery's own consumers (python/examples/ is on sys.path): the seed exactly as the tutorial writes it.
+from chat import ChatConsumer
+from echo import EchoConsumer
+from seed import MySyncConsumer
 
 
 def raises(exception, text, call):
@@ -34,16 +39,6 @@ async def raises_async(exception, text, awaitable):
         assert str(e) == text, "%r != %r" % (str(e), text)
         return
     raise AssertionError("%s(%r) not raised" % (exception.__name__, text))
-
-
-# The seed, verbatim.
-class MySyncConsumer(SyncConsumer):
-    def websocket_connect(self, event):
-        print('WebSocket Connect...')
-    def websocket_receive(self, event):
-        print('Websocket Received..')
-    def websocket_disconnect(self, event):
-        print('Websocket Disconnect..')
 
 
 def test_handler_names_follow_channels_rule():
@@ -89,24 +84,6 @@ async def test_an_async_handler_in_a_sync_consumer_is_an_error_not_silence():
         "remove 'async', or subclass AsyncConsumer",
         communicator.connect(),
     )
-
-
-class Echo(WebsocketConsumer):
-    def receive(self, text_data=None, bytes_data=None):
-        if text_data is not None:
-            self.send(text_data=text_data)
-        else:
-            self.send(bytes_data=bytes_data)
-
-
-async def test_websocket_consumer_echoes_text_and_bytes():
-    communicator = WebsocketCommunicator(Echo.as_asgi(), "/")
-    assert await communicator.connect() == (True, None)
-    await communicator.send_to(text_data="hello")
-    assert await communicator.receive_from() == "hello"
-    await communicator.send_to(bytes_data=b"\x00\xff")
-    assert await communicator.receive_from() == b"\x00\xff"
-    await communicator.disconnect()
 
 
 async def test_sync_sends_happen_in_order_before_the_next_event():
@@ -178,22 +155,6 @@ async def test_json_consumers_decode_and_encode():
         await raises_async(ValueError, "No text section for incoming WebSocket frame!", communicator.receive_from())
 
 
-class Chat(AsyncWebsocketConsumer):
-    async def connect(self):
-        self.room = "chat_" + self.scope["url_route"]["kwargs"]["room"]
-        await self.channel_layer.group_add(self.room, self.channel_name)
-        await self.accept()
-
-    async def receive(self, text_data=None, bytes_data=None):
-        await self.channel_layer.group_send(self.room, {"type": "chat.message", "text": text_data})
-
-    async def chat_message(self, event):
-        await self.send(text_data=event["text"])
-
-    async def disconnect(self, code):
-        await self.channel_layer.group_discard(self.room, self.channel_name)
-
-
 class SyncChat(WebsocketConsumer):
     groups = ["sync_room"]
 
@@ -205,7 +166,7 @@ class SyncChat(WebsocketConsumer):
 
 
 async def test_a_group_send_reaches_every_member_async_and_sync():
-    application = URLRouter([re_path(r"^ws/chat/(?P<room>\w+)/$", Chat.as_asgi()), path("ws/sync/", SyncChat.as_asgi())])
+    application = URLRouter([re_path(r"^ws/chat/(?P<room>\w+)/$", ChatConsumer.as_asgi()), path("ws/sync/", SyncChat.as_asgi())])
     for url in ("/ws/chat/lobby/", "/ws/sync/"):
         alice = WebsocketCommunicator(application, url)
         bob = WebsocketCommunicator(application, url)
@@ -242,9 +203,9 @@ async def test_routers_match_and_name_what_is_missing():
 def test_mounting_a_consumer_class_names_the_fix():
     raises(
         ImproperlyConfigured,
-        "path('ws/echo/') is given the consumer class Echo itself; mount Echo.as_asgi() instead, which makes one "
-        "consumer instance per connection.",
-        lambda: path("ws/echo/", Echo),
+        "path('ws/echo/') is given the consumer class EchoConsumer itself; mount EchoConsumer.as_asgi() instead, "
+        "which makes one consumer instance per connection.",
+        lambda: path("ws/echo/", EchoConsumer),
     )
 
 
@@ -286,10 +247,3 @@ def test_async_to_sync_outside_a_sync_handler_explains_itself():
         "one thread, which cannot block. In async code, await the function instead.",
         lambda: async_to_sync(noop)(),
     )
-
-
-async def test_seed_prints_for_the_log():
-    communicator = WebsocketCommunicator(MySyncConsumer.as_asgi(), "/")
-    await communicator.send_input({"type": "websocket.connect"})
-    await communicator.receive_nothing(0.02)
-    communicator.future.cancel()
