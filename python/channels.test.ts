@@ -2,11 +2,12 @@
 // Node: each test_* function of python/tests/*.py is one test here.
 import { readFileSync } from "node:fs";
 import type { PyodideInterface } from "pyodide";
+import type { PyProxy } from "pyodide/ffi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SITE } from "./install.ts";
 import { python_with_packages } from "./node-support.ts";
 
-const MODULES = ["test_channels", "test_examples"];
+const MODULES = ["test_channels", "test_examples", "test_runtime"];
 const tests_of = (module: string) =>
   [...readFileSync(new URL(`./tests/${module}.py`, import.meta.url), "utf8").matchAll(/^(?:async )?def (test_\w+)/gm)].map((m) => m[1]!);
 
@@ -24,8 +25,9 @@ async def run_test(module, name):
         if inspect.isawaitable(result):
             await result
         return "ok"
-    except BaseException:
-        return traceback.format_exc()
+    except BaseException as error:
+        # With each frame's locals: a bare assert says nothing else about what it saw.
+        return "".join(traceback.TracebackException.from_exception(error, capture_locals=True).format())
 `);
 }, 60_000);
 
@@ -42,4 +44,30 @@ for (const module of MODULES) {
 
 it("prints the seed consumer's lines to stdout, as the playground's log shows them", () => {
   expect(printed).toContain("WebSocket Connect...");
+});
+
+it("stops a `while True: pass` handler through Pyodide's interrupt buffer, as the browser's worker does", async () => {
+  // Another thread sets the buffer, as the page's main thread does while the worker is stuck in Python.
+  const buffer = new Uint8Array(new SharedArrayBuffer(1));
+  py.setInterruptBuffer(buffer);
+  const { Worker } = await import("node:worker_threads");
+  const ops: Array<{ op: string; reason?: string; suspect?: unknown }> = [];
+  const runtime = (py.pyimport("playground.runtime") as { Runtime(post: (json: string) => void): PyProxy }).Runtime((json) => ops.push(...JSON.parse(json)));
+  try {
+    const loaded = JSON.parse(runtime.load("from channels.generic.websocket import WebsocketConsumer\nclass Spin(WebsocketConsumer):\n    def receive(self, text_data=None, bytes_data=None):\n        while True:\n            pass\n"));
+    expect(loaded.ok).toBe(true);
+    const scope = { path: "/", raw_path: "/", query_string: "", headers: [], subprotocols: [], client: null, server: null };
+    runtime.dispatch(JSON.stringify([{ k: "open", cid: "c1", label: "alice", scope }, { k: "event", cid: "c1", event: { type: "websocket.connect" } }, { k: "event", cid: "c1", event: { type: "websocket.receive", text: "spin" } }]));
+    const setter = new Worker("const { workerData } = require('node:worker_threads'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); workerData[0] = 2;", { eval: true, workerData: buffer });
+    const started = Date.now();
+    while (!ops.some((op) => op.op === "stopped") && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    await setter.terminate();
+    expect(ops.find((op) => op.op === "stopped")).toMatchObject({ reason: "timeout", suspect: { cid: "c1", label: "alice", handler: "Spin.websocket_receive" } });
+    // The interpreter is usable afterwards: the runtime loads and serves again.
+    expect(JSON.parse(runtime.load(readFileSync(new URL("./examples/echo.py", import.meta.url), "utf8"))).ok).toBe(true);
+  } finally {
+    runtime.close();
+    runtime.destroy();
+    py.setInterruptBuffer(undefined as unknown as Uint8Array);
+  }
 });

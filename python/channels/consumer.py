@@ -1,6 +1,5 @@
 import functools
 import inspect
-import time
 
 from asgiref.sync import _pending, async_to_sync, run_queued
 
@@ -20,11 +19,16 @@ def get_handler_name(message):
     return handler_name
 
 
-class Hooks:
-    """What the playground watches: every handler call, with its message, duration and outcome."""
+def _ended(error):
+    pass
 
-    def handler(self, consumer, name, message, duration_ms, error):
-        pass
+
+class Hooks:
+    """What the playground watches: every handler call, with its message and outcome."""
+
+    def handler(self, consumer, name, message):
+        """Called as a handler starts; returns what to call with its error (or None) as it ends."""
+        return _ended
 
 
 hooks = Hooks()
@@ -62,7 +66,7 @@ class AsyncConsumer:
 
     async def dispatch(self, message):
         name, handler = _find_handler(self, message)
-        started = time.perf_counter()
+        ended = hooks.handler(self, name, message)
         error = None
         try:
             result = handler(message)
@@ -73,7 +77,7 @@ class AsyncConsumer:
             error = e
             raise
         finally:
-            hooks.handler(self, name, message, (time.perf_counter() - started) * 1000, error)
+            ended(error)
 
     async def send(self, message):
         await self.base_send(message)
@@ -102,7 +106,7 @@ class SyncConsumer(AsyncConsumer):
         name, handler = _find_handler(self, message)
         calls = []
         token = _pending.set(calls)
-        started = time.perf_counter()
+        ended = hooks.handler(self, name, message)
         error = None
         try:
             result = handler(message)
@@ -121,7 +125,7 @@ class SyncConsumer(AsyncConsumer):
             try:
                 await run_queued(calls)
             finally:
-                hooks.handler(self, name, message, (time.perf_counter() - started) * 1000, error)
+                ended(error)
 
     def send(self, message):
         self.base_send(message)
