@@ -4,7 +4,7 @@ import type { Express, Request, Response } from "express";
 import { OriginValidator, URLRouter, path, re_path, type ASGIApp } from "../channels/index.ts";
 import { parse_origin } from "../channels/middleware/origin.ts";
 import { control_consumer } from "./control.ts";
-import { no_session } from "./session.ts";
+import { no_session } from "./play-connection.ts";
 import { PlaygroundFull, SessionManager, type PlaygroundOptions } from "./sessions.ts";
 
 export interface Playground {

@@ -3,6 +3,7 @@
 import { timingSafeEqual } from "node:crypto";
 import { AsyncWebsocketConsumer, type ConsumerClass } from "../channels/index.ts";
 import { ClientMessage, type ServerMessage, type TraceRecord } from "./protocol.ts";
+import type { BrowserHost } from "./browser-runtime.ts";
 import type { Session } from "./session.ts";
 import type { SessionManager } from "./sessions.ts";
 import type { TraceSink } from "./trace.ts";
@@ -10,7 +11,7 @@ import type { TraceSink } from "./trace.ts";
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 export function control_consumer(manager: SessionManager): ConsumerClass {
-  return class ControlConsumer extends AsyncWebsocketConsumer implements TraceSink {
+  return class ControlConsumer extends AsyncWebsocketConsumer implements TraceSink, BrowserHost {
     session: Session | null = null;
     authenticated = false;
 
@@ -51,7 +52,7 @@ export function control_consumer(manager: SessionManager): ConsumerClass {
         this.authenticated = true;
         session.last_active = Date.now();
         await this.reply({
-          type: "welcome", session: session.id, ws_path: `/ws/play/${session.id}/`, version: session.version, code: session.code,
+          type: "welcome", session: session.id, ws_path: `/ws/play/${session.id}/`, version: session.version, code: session.code, language: session.language,
           limits: {
             handler_timeout_ms: session.options.handler_timeout_ms, memory_mb: session.options.memory_mb,
             max_connections: session.options.max_connections, handshake_timeout_s: session.options.handshake_timeout_s,
@@ -59,12 +60,21 @@ export function control_consumer(manager: SessionManager): ConsumerClass {
         });
         session.trace.attach(this, message.since ?? 0);
         session.set_tracing(true);
+        session.attach_tab(this);
         return;
       }
       if (!this.authenticated) return this.error("HELLO_REQUIRED", "Send hello with the session's token first");
       if (message.type === "ping") return this.reply({ type: "pong", id: message.id });
-      const result = await session.run(message.code);
-      await this.reply({ type: "run_result", ...result });
+      if (message.type === "run") {
+        // Not awaited: a Python run waits for this same socket's py_loaded, which comes as a later message.
+        void session.run(message.code, message.language).then((result) => this.reply({ type: "run_result", ...result })).catch(() => {});
+        return;
+      }
+      session.from_tab(this, message);
+    }
+
+    post(message: ServerMessage): void {
+      void this.reply(message).catch(() => {});
     }
 
     deliver(records: TraceRecord[], dropped: number): void {
@@ -74,6 +84,7 @@ export function control_consumer(manager: SessionManager): ConsumerClass {
     override async disconnect() {
       if (this.session === null || !this.authenticated) return;
       this.session.trace.detach(this);
+      this.session.detach_tab(this);
       if (this.session.trace.watchers === 0) this.session.set_tracing(false);
     }
   };

@@ -78,18 +78,50 @@ export const Diagnostic = z.object({
 });
 export type Diagnostic = z.infer<typeof Diagnostic>;
 
+/** The languages a session's code may be in: TypeScript runs in the server's sandbox, Python in the tab's worker. */
+export const Language = z.enum(["typescript", "python"]);
+export type Language = z.infer<typeof Language>;
+
+const ErrorData = z.object({ name: z.string().max(200), message: z.string().max(10_000), stack: z.string().max(50_000) });
+
+/** What the tab's Python runtime did (python/playground/runtime.py): the TypeScript sandbox's ops, bytes as base64. */
+export const PyOp = z.discriminatedUnion("op", [
+  z.object({ op: z.literal("send"), cid: z.string(), message: z.record(z.string(), z.unknown()) }),
+  z.object({ op: z.literal("end"), cid: z.string(), error: ErrorData.nullable() }),
+  /** Checked in full when the session's trace numbers it. */
+  z.object({ op: z.literal("trace"), entry: z.looseObject({ kind: z.string(), t: z.number().optional() }) }),
+]);
+
+/** An ASGI event of a Python session's connection, on its way to the tab (sandbox/ops.ts' SandboxEvent). */
+export const PyEvent = z.looseObject({ k: z.enum(["open", "event", "drop"]), cid: z.string() });
+
+const PyLoaded = z.object({
+  type: z.literal("py_loaded"), version: z.number().int(), ok: z.boolean(), exports: z.array(z.string()).optional(),
+  served: z.string().max(500).optional(), error: ErrorData.optional(), line: z.number().int().optional(), column: z.number().int().optional(),
+});
+const PyOps = z.object({ type: z.literal("py_ops"), version: z.number().int(), ops: z.array(PyOp).max(10_000) });
+export type PyOps = z.infer<typeof PyOps>;
+export type PyLoaded = z.infer<typeof PyLoaded>;
+
 export const ClientMessage = z.discriminatedUnion("type", [
   /** The first message on a control socket: the session's secret token. */
   z.object({ type: z.literal("hello"), token: z.string().min(1).max(200), since: z.number().int().nonnegative().optional() }),
   /** Apply new code. */
-  z.object({ type: z.literal("run"), code: z.string().max(MAX_CODE_LENGTH), language: z.literal("typescript").default("typescript") }),
+  z.object({ type: z.literal("run"), code: z.string().max(MAX_CODE_LENGTH), language: Language.default("typescript") }),
   z.object({ type: z.literal("ping"), id: z.number().optional() }),
+  /** From the tab running a Python session's app: a load's outcome, ops, and a stop (interrupt, memory). */
+  PyLoaded,
+  PyOps,
+  z.object({
+    type: z.literal("py_stopped"), version: z.number().int(), reason: z.enum(["timeout", "memory", "crashed"]), detail: z.string().max(2000),
+    suspect: z.object({ cid: z.string().optional(), label: z.string().optional(), handler: z.string().optional() }),
+  }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
 
 export const ServerMessage = z.discriminatedUnion("type", [
   z.object({
-    type: z.literal("welcome"), session: z.string(), ws_path: z.string(), version: z.number(), code: z.string(),
+    type: z.literal("welcome"), session: z.string(), ws_path: z.string(), version: z.number(), code: z.string(), language: Language,
     limits: z.object({ handler_timeout_ms: z.number(), memory_mb: z.number(), max_connections: z.number(), handshake_timeout_s: z.number() }),
   }),
   z.object({ type: z.literal("trace"), records: z.array(TraceRecord), dropped: z.number().int().nonnegative().optional() }),
@@ -98,6 +130,9 @@ export const ServerMessage = z.discriminatedUnion("type", [
     applied_ms: z.number().optional(), error: z.string().optional(),
   }),
   z.object({ type: z.literal("pong"), id: z.number().optional() }),
+  /** To the tab running a Python session's app: load this module as `version`; then events for its connections. */
+  z.object({ type: z.literal("py_load"), version: z.number(), code: z.string() }),
+  z.object({ type: z.literal("py_events"), version: z.number(), events: z.array(PyEvent) }),
   /** A control message that could not be used: nothing changed. */
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
 ]);

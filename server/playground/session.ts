@@ -2,10 +2,12 @@
 // Test clients connect to /ws/play/<session>/...; the protocol server runs `serve` as their ASGI app, which
 // relays ASGI messages to the sandbox, so Daphne's rules are applied by the real server as for any app.
 import { randomBytes } from "node:crypto";
-import { ValueError, type ASGISendEvent, type Receive, type Scope, type Send, type WebSocketScope } from "../channels/index.ts";
+import type { ASGISendEvent, Receive, Scope, Send, WebSocketScope } from "../channels/index.ts";
 import { latin1_decode } from "../channels/util/bytes.ts";
+import { BrowserRuntime, type BrowserHost } from "./browser-runtime.ts";
 import { compile_learner, runtime_script } from "./compile.ts";
-import { CLIENT_LABEL_PARAM, type Diagnostic, type TraceEntry } from "./protocol.ts";
+import { PlayConnection, SandboxAppError, error_code } from "./play-connection.ts";
+import { CLIENT_LABEL_PARAM, type ClientMessage, type Diagnostic, type Language, type TraceEntry } from "./protocol.ts";
 import type { StopReason } from "./sandbox/ipc.ts";
 import type { SandboxOp, WireScope } from "./sandbox/ops.ts";
 import { StackMapper } from "./sourcemap.ts";
@@ -29,29 +31,6 @@ export interface RunResult {
   error?: string;
 }
 
-/** An error the learner's app raised in the sandbox; it is in the session's log already (`reported`). */
-export class SandboxAppError extends Error {
-  readonly reported = true;
-}
-
-class PlayConnection {
-  accepted = false;
-  finished = false;
-  readonly opened = Date.now();
-  readonly done: Promise<void>;
-  private settle!: (error?: unknown) => void;
-
-  constructor(readonly cid: string, readonly label: string, readonly version: number, readonly send: Send) {
-    this.done = new Promise<void>((resolve, reject) => (this.settle = (error) => (error === undefined ? resolve() : reject(error))));
-  }
-
-  finish(error?: unknown): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.settle(error);
-  }
-}
-
 const token = (bytes: number) => randomBytes(bytes).toString("base64url");
 
 export class Session {
@@ -60,9 +39,12 @@ export class Session {
   readonly started_epoch = Date.now();
   last_active = Date.now();
   code = "";
+  language: Language = "typescript";
   version = 0;
   readonly trace: TraceLog;
   private readonly sandbox: SandboxProcess;
+  /** A Python session's app runs in the learner's tab; this relays to it. */
+  private readonly python: BrowserRuntime;
   private readonly connections = new Map<string, PlayConnection>();
   private next_cid = 1;
   private next_version = 1;
@@ -81,6 +63,7 @@ export class Session {
       { handler_timeout_ms: options.handler_timeout_ms, memory_mb: options.memory_mb },
     );
     this.sandbox.set_tracing(false);
+    this.python = new BrowserRuntime({ ops: (ops, bytes, version) => this.on_ops(ops, bytes, version), stopped: (...args) => this.on_stopped(...args) });
   }
 
   get connection_count(): number {
@@ -93,10 +76,58 @@ export class Session {
   }
 
   /** Compiles and applies new code; runs are applied one at a time, in order. */
-  run(code: string): Promise<RunResult> {
-    const result = this.runs.then(() => this.apply(code));
+  run(code: string, language: Language = "typescript"): Promise<RunResult> {
+    const result = this.runs.then(() => (language === "python" ? this.apply_python(code) : this.apply(code)));
     this.runs = result.catch(() => undefined);
     return result;
+  }
+
+  /** A control socket that said hello: it runs the session's Python app from now on. */
+  attach_tab(tab: BrowserHost): void {
+    this.python.attach(tab);
+    if (this.language === "python") void this.restart();
+  }
+
+  detach_tab(tab: BrowserHost): void {
+    this.python.detach(tab);
+  }
+
+  /** What the tab running the Python app reports; from any other socket it is ignored. */
+  from_tab(tab: BrowserHost, message: Extract<ClientMessage, { type: "py_loaded" | "py_ops" | "py_stopped" }>): void {
+    if (!this.python.is_host(tab)) return;
+    if (message.type === "py_ops") return this.python.ops(message);
+    if (message.type === "py_stopped") return this.python.stopped(message.version, message.reason, message.detail, message.suspect);
+    const { version, ok, error, exports, served, line, column } = message;
+    this.python.loaded(version, ok ? { ok: true, exports: exports ?? [], ms: 0, served } : { ok: false, error: error ?? { name: "Error", message: "The module did not load", stack: "" }, line, column });
+  }
+
+  private async apply_python(code: string): Promise<RunResult> {
+    const started = performance.now();
+    this.last_active = Date.now();
+    const version = this.next_version++;
+    const outcome = await this.python.load(version, code);
+    if (!outcome.ok) {
+      const message = `${outcome.error.name}: ${outcome.error.message}`;
+      this.trace.add({ kind: "error", message, stack: outcome.error.stack || undefined, code: "LOAD_ERROR" });
+      this.trace.add({ kind: "lifecycle", event: "load_failed", version, detail: `version ${this.version} keeps serving` });
+      const diagnostics: Diagnostic[] = outcome.line ? [{ line: outcome.line, column: outcome.column ?? 1, message, severity: "error" }] : [];
+      return { ok: false, version: this.version, diagnostics, error: message };
+    }
+    this.compiled = null;
+    this.serve_version(version, code, "python", `app: ${outcome.served ?? "?"}`);
+    return { ok: true, version, diagnostics: [], applied_ms: performance.now() - started };
+  }
+
+  /** A version loaded: it serves new connections, and the ones the old version served reconnect to it. */
+  private serve_version(version: number, code: string, language: Language, detail: string): void {
+    const previous = this.version;
+    this.version = version;
+    this.code = code;
+    this.language = language;
+    this.mark_ready();
+    this.trace.add({ kind: "lifecycle", event: "applied", version, detail });
+    // Open connections were served by the old code: close them with 1012 so the clients reconnect to the new.
+    for (const conn of this.connections.values()) if (conn.version === previous) this.server_close(conn, 1012, "code reloaded");
   }
 
   private async apply(code: string): Promise<RunResult> {
@@ -119,16 +150,9 @@ export class Session {
       const diagnostics: Diagnostic[] = at ? [{ ...at, message: `${outcome.error.name}: ${outcome.error.message}`, severity: "error" }] : [];
       return { ok: false, version: this.version, diagnostics, error: `${outcome.error.name}: ${outcome.error.message}` };
     }
-    const previous = this.version;
-    this.version = version;
-    this.code = code;
     this.compiled = { code: compiled.code, mapper };
-    this.mark_ready();
-    const applied_ms = performance.now() - started;
-    this.trace.add({ kind: "lifecycle", event: "applied", version, detail: `exports: ${outcome.exports.join(", ") || "(none)"}` });
-    // Open connections were served by the old code: close them with 1012 so the clients reconnect to the new.
-    for (const conn of this.connections.values()) if (conn.version === previous) this.server_close(conn, 1012, "code reloaded");
-    return { ok: true, version, diagnostics: [], applied_ms };
+    this.serve_version(version, code, "typescript", `exports: ${outcome.exports.join(", ") || "(none)"}`);
+    return { ok: true, version, diagnostics: [], applied_ms: performance.now() - started };
   }
 
   /** Closes an open connection with `code`; one still in its handshake is refused (HTTP 403) at once. */
@@ -158,8 +182,14 @@ export class Session {
       await send({ type: "websocket.close" });
       return;
     }
+    if (this.language === "python" && !this.python.attached) {
+      this.trace.add({ kind: "server", event: "rejected", code: 403, detail: "the Python app runs in the playground's tab: open the playground to serve it", conn: { id: cid, label } });
+      await receive();
+      await send({ type: "websocket.close" });
+      return;
+    }
     await this.ready;
-    const conn = new PlayConnection(cid, label, this.version, send);
+    const conn = new PlayConnection(cid, label, this.version, this.language, send);
     this.connections.set(cid, conn);
     const path = `/${String(scope.path_remaining ?? "")}`;
     const wire: WireScope = {
@@ -168,7 +198,7 @@ export class Session {
       subprotocols: ws.subprotocols, client: ws.client ?? null, server: ws.server ?? null,
     };
     this.trace.add({ kind: "connect", conn: { id: cid, label }, path, query_string: wire.query_string, subprotocols: ws.subprotocols });
-    this.sandbox.event({ k: "open", cid, label, scope: wire });
+    this.backend(conn).event({ k: "open", cid, label, scope: wire });
     void this.pump(conn, receive);
     try {
       await conn.done;
@@ -199,13 +229,18 @@ export class Session {
           });
         }
       }
+      const backend = this.backend(conn);
       if (event.type === "websocket.receive" && event.bytes) {
-        this.sandbox.event({ k: "event", cid: conn.cid, event: { type: event.type } }, event.bytes);
+        backend.event({ k: "event", cid: conn.cid, event: { type: event.type } }, event.bytes);
       } else {
-        this.sandbox.event({ k: "event", cid: conn.cid, event: { ...event } });
+        backend.event({ k: "event", cid: conn.cid, event: { ...event } });
       }
       if (event.type === "websocket.disconnect") return;
     }
+  }
+
+  private backend(conn: PlayConnection): Pick<SandboxProcess, "event"> {
+    return conn.language === "python" ? this.python : this.sandbox;
   }
 
   private on_ops(ops: SandboxOp[], bytes: Uint8Array[], version: number): void {
@@ -235,7 +270,7 @@ export class Session {
     } catch (error) {
       // The server refused what the sandbox's own check let through: end the connection as an app error.
       this.trace.add({ kind: "error", message: (error as Error).message, code: (error as { code?: string }).code, conn: tag });
-      this.sandbox.event({ k: "drop", cid: conn.cid });
+      this.backend(conn).event({ k: "drop", cid: conn.cid });
       return conn.finish(error);
     }
     if (message.type === "websocket.accept") {
@@ -251,7 +286,7 @@ export class Session {
     if (error === null) return conn.finish();
     // What the isolate says for import() of anything; a learner needs the why.
     if (error.message === "Not supported") error = { ...error, message: "Not supported: import() of modules is not available in the sandbox" };
-    const stack = this.compiled?.mapper.map_stack(error.stack || `${error.name}: ${error.message}`) ?? error.stack;
+    const stack = conn.language === "python" ? error.stack : this.compiled?.mapper.map_stack(error.stack || `${error.name}: ${error.message}`) ?? error.stack;
     const tag = { id: conn.cid, label: conn.label };
     this.trace.add({ kind: "error", message: `${error.name}: ${error.message}`, stack, conn: tag, code: error_code(error.message) });
     this.trace.add({ kind: "server", event: "app_error", code: conn.accepted ? 1011 : 500, conn: tag });
@@ -263,8 +298,10 @@ export class Session {
   /** The sandbox stopped: its connections close with 1011, and the same code is loaded again for new ones. */
   private on_stopped(reason: StopReason, detail: string, suspect: { cid?: string; label?: string; handler?: string; timer?: number }, version: number): void {
     if (this.closed) return;
+    const python = this.language === "python";
     const why = reason === "timeout"
       ? `${suspect.handler ? `${suspect.handler}` : suspect.timer ? `a timer callback` : "a handler"} ran longer than ${this.options.handler_timeout_ms} ms and was stopped`
+      : python ? (reason === "memory" ? `the Python app ran out of memory and was stopped (${detail})` : `the Python app stopped: ${detail}`)
       : reason === "memory" ? `the session went over its ${this.options.memory_mb} MB memory limit and was stopped (${detail})` : `the sandbox stopped: ${detail}`;
     this.trace.add({
       kind: "error", message: why, code: reason === "timeout" ? "HANDLER_TIMEOUT" : reason === "memory" ? "MEMORY_LIMIT" : "SANDBOX_CRASHED",
@@ -282,10 +319,12 @@ export class Session {
 
   /** Loads the current code again after a stop, so that new connections are served. */
   private async restart(): Promise<void> {
-    if (this.compiled === null || this.closed) return;
+    if (this.closed) return;
+    const python = this.language === "python";
+    if (python ? !this.python.attached : this.compiled === null) return;
     this.ready = new Promise((resolve) => (this.mark_ready = resolve));
     const version = this.next_version++;
-    const outcome = await this.sandbox.load(version, await runtime_script(), this.compiled.code);
+    const outcome = python ? await this.python.load(version, this.code) : await this.sandbox.load(version, await runtime_script(), this.compiled!.code);
     if (outcome.ok) {
       this.version = version;
       this.trace.add({ kind: "lifecycle", event: "restarted", version });
@@ -297,17 +336,6 @@ export class Session {
     this.closed = true;
     for (const conn of this.connections.values()) this.server_close(conn, 1001, "session closed");
     this.sandbox.close();
+    this.python.close();
   }
-}
-
-/** Names situations the UI explains. */
-function error_code(message: string): string | undefined {
-  if (message.startsWith("No handler for message type")) return "NO_HANDLER";
-  if (message.includes("has not been accepted")) return "SEND_BEFORE_ACCEPT";
-  if (message.startsWith("No route found")) return "NO_ROUTE";
-  return undefined;
-}
-
-export function no_session(id: string): ValueError {
-  return new ValueError(`No playground session ${JSON.stringify(id)} (it may have expired: reload the playground)`);
 }

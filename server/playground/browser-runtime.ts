@@ -1,0 +1,134 @@
+// The server's side of a Python session: the app instance runs in the learner's browser tab (a Pyodide
+// worker), and this relays the session's ASGI events to that tab over its control socket and the tab's ops
+// back. The tab is untrusted like any client: every op is checked here, and a send still goes through the
+// protocol server's own rules. Without a tab attached there is no Python app to serve.
+import type { LoadOutcome, SandboxListener } from "./supervisor.ts";
+import type { PyOps, ServerMessage } from "./protocol.ts";
+import type { SandboxEvent, SandboxOp } from "./sandbox/ops.ts";
+
+/** What the runtime needs of a control socket: a way to send it a message. */
+export interface BrowserHost {
+  post(message: ServerMessage): void;
+}
+
+export type PythonLoadOutcome = LoadOutcome & { served?: string; line?: number; column?: number };
+
+/** The first load waits for the tab's worker to start Pyodide (seconds on a slow machine). */
+const LOAD_TIMEOUT_MS = 30_000;
+const NO_TAB = "The Python app runs in the playground's browser tab, and no tab is connected to this session";
+
+export class BrowserRuntime {
+  private host: BrowserHost | null = null;
+  private loads = new Map<number, (outcome: PythonLoadOutcome) => void>();
+  private events: Array<Exclude<SandboxEvent, { k: "timer" }>> = [];
+  private flush_scheduled = false;
+  private version = 0;
+
+  constructor(private readonly listener: SandboxListener) {}
+
+  get attached(): boolean {
+    return this.host !== null;
+  }
+
+  /** The version the tab serves (0 before the first load). */
+  get serving(): number {
+    return this.version;
+  }
+
+  is_host(host: BrowserHost): boolean {
+    return this.host === host;
+  }
+
+  /** The newest tab to say hello runs the app; one it replaces loses its connections. */
+  attach(host: BrowserHost): void {
+    if (this.host !== null && this.host !== host) this.detach(this.host);
+    this.host = host;
+  }
+
+  /** The tab went away: its app instances went with it. */
+  detach(host: BrowserHost): void {
+    if (this.host !== host) return;
+    this.host = null;
+    this.events = [];
+    this.fail_loads("The browser tab running the Python app disconnected while loading");
+    if (this.version !== 0) this.listener.stopped("crashed", "the browser tab running the Python app disconnected", {}, this.version);
+    this.version = 0;
+  }
+
+  load(version: number, code: string): Promise<PythonLoadOutcome> {
+    const host = this.host;
+    if (host === null) return Promise.resolve({ ok: false, error: { name: "Error", message: NO_TAB, stack: "" } });
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.loads.delete(version);
+        resolve({ ok: false, error: { name: "Error", message: `The browser tab did not load the Python module within ${LOAD_TIMEOUT_MS / 1000} s`, stack: "" } });
+      }, LOAD_TIMEOUT_MS);
+      this.loads.set(version, (outcome) => {
+        clearTimeout(timer);
+        if (outcome.ok) this.version = version;
+        resolve(outcome);
+      });
+      host.post({ type: "py_load", version, code });
+    });
+  }
+
+  loaded(version: number, outcome: PythonLoadOutcome): void {
+    const resolve = this.loads.get(version);
+    this.loads.delete(version);
+    resolve?.(outcome);
+  }
+
+  /** Queues an event; what one turn of the event loop queued goes to the tab as one message. */
+  event(event: SandboxEvent, bytes?: Uint8Array): void {
+    if (this.host === null || event.k === "timer") return; // timers stay in the tab
+    if (bytes !== undefined) (event as { event: Record<string, unknown> }).event.bytes = { $b64: Buffer.from(bytes).toString("base64") };
+    this.events.push(event);
+    if (!this.flush_scheduled) {
+      this.flush_scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flush_scheduled = false;
+    const events = this.events;
+    this.events = [];
+    if (events.length > 0) this.host?.post({ type: "py_events", version: this.version, events });
+  }
+
+  /** Ops from the tab, already checked against the schema; bytes arrive as base64 and leave as the sandbox's refs. */
+  ops(message: PyOps): void {
+    if (message.version !== this.version) return;
+    const bytes: Uint8Array[] = [];
+    const received = Date.now();
+    const newest = Math.max(0, ...message.ops.map((op) => (op.op === "trace" && typeof op.entry.t === "number" ? op.entry.t : 0)));
+    const ops: SandboxOp[] = message.ops.map((op) => {
+      if (op.op === "trace") {
+        // The tab's clock is not ours: keep the spacing within the batch, anchored at arrival.
+        const t = typeof op.entry.t === "number" && newest > 0 ? Math.min(received, received - (newest - op.entry.t)) : received;
+        return { op: "trace", entry: { ...op.entry, t } } as SandboxOp;
+      }
+      if (op.op === "send" && typeof (op.message.bytes as { $b64?: unknown } | undefined)?.$b64 === "string") {
+        bytes.push(Buffer.from((op.message.bytes as { $b64: string }).$b64, "base64"));
+        return { ...op, message: { ...op.message, bytes: { $b: bytes.length - 1 } } };
+      }
+      return op as SandboxOp;
+    });
+    this.listener.ops(ops, bytes, message.version);
+  }
+
+  stopped(version: number, reason: "timeout" | "memory" | "crashed", detail: string, suspect: { cid?: string; label?: string; handler?: string }): void {
+    if (version !== this.version) return;
+    this.listener.stopped(reason, detail, suspect, version);
+  }
+
+  private fail_loads(message: string): void {
+    for (const resolve of this.loads.values()) resolve({ ok: false, error: { name: "Error", message, stack: "" } });
+    this.loads.clear();
+  }
+
+  close(): void {
+    this.fail_loads("The session closed");
+    this.host = null;
+  }
+}

@@ -1,0 +1,38 @@
+// A test client's connection as its session sees it, and the errors a session names.
+import { ValueError, type Send } from "../channels/index.ts";
+import type { Language } from "./protocol.ts";
+
+/** An error the learner's app raised in the sandbox; it is in the session's log already (`reported`). */
+export class SandboxAppError extends Error {
+  readonly reported = true;
+}
+
+export class PlayConnection {
+  accepted = false;
+  finished = false;
+  readonly opened = Date.now();
+  readonly done: Promise<void>;
+  private settle!: (error?: unknown) => void;
+
+  constructor(readonly cid: string, readonly label: string, readonly version: number, readonly language: Language, readonly send: Send) {
+    this.done = new Promise<void>((resolve, reject) => (this.settle = (error) => (error === undefined ? resolve() : reject(error))));
+  }
+
+  finish(error?: unknown): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.settle(error);
+  }
+}
+
+/** Names situations the UI explains. */
+export function error_code(message: string): string | undefined {
+  if (message.startsWith("No handler for message type")) return "NO_HANDLER";
+  if (message.includes("has not been accepted")) return "SEND_BEFORE_ACCEPT";
+  if (message.startsWith("No route found")) return "NO_ROUTE";
+  return undefined;
+}
+
+export function no_session(id: string): ValueError {
+  return new ValueError(`No playground session ${JSON.stringify(id)} (it may have expired: reload the playground)`);
+}
