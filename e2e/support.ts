@@ -34,3 +34,10 @@ export async function shot(page: Page, name: string): Promise<void> {
 }
 
 export const button = (scope: Page | ReturnType<Page["locator"]>, name: string) => scope.getByRole("button", { name, exact: true });
+
+/** Switches the editor to `language` ("TypeScript" or "Python") and waits until the session serves it. */
+export async function choose_language(page: Page, title: "TypeScript" | "Python"): Promise<void> {
+  await page.getByRole("group", { name: "Language" }).getByRole("button", { name: title }).click();
+  await expect(page.getByRole("status").filter({ hasText: /Session live, version \d+$/ })).toBeVisible({ timeout: 20_000 });
+  await expect(page.getByRole("group", { name: "Language" }).getByRole("button", { name: title })).toHaveAttribute("aria-pressed", "true");
+}

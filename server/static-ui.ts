@@ -3,6 +3,7 @@
 import express, { type Request, type Response, type NextFunction, type Router } from "express";
 import { existsSync, readdirSync } from "node:fs";
 import { extname, join, relative, sep } from "node:path";
+import { ISOLATION_HEADERS } from "./isolation-headers.ts";
 
 const ENCODINGS = [
   { name: "br", suffix: ".br" },
@@ -32,6 +33,10 @@ const cache_control = (url: string) => (url.startsWith("/assets/") ? "public, ma
 export function serve_ui(dir: string): Router {
   const router = express.Router();
   const copies = existsSync(dir) ? precompressed(dir) : new Map<string, Set<string>>();
+  router.use((_req: Request, res: Response, next: NextFunction) => {
+    res.set(ISOLATION_HEADERS);
+    next();
+  });
   router.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
     const url = req.path === "/" ? "/index.html" : req.path;

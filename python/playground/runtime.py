@@ -244,8 +244,8 @@ class Runtime:
             conn.channel_name = consumer.channel_name
             self.by_channel[conn.channel_name] = conn
         consumer_name = type(consumer).__name__
-        started = now_ms()
-        entry = {"kind": "handler", "conn": conn.tag(), "consumer": consumer_name, "name": name, "message": describe(message), "t": started}
+        started = time.perf_counter()
+        entry = {"kind": "handler", "conn": conn.tag(), "consumer": consumer_name, "name": name, "message": describe(message), "t": now_ms()}
         born = self.generation
         running = (conn, consumer_name, name)
         self.inflight.append(running)
@@ -260,9 +260,9 @@ class Runtime:
             if born != self.generation:
                 ending = {k: v for k, v in entry.items() if k != "running"}
                 ending.update(t=now_ms(), ended=True)
-            ending["duration_ms"] = max(0.0, now_ms() - started)
+            ending["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
             if error is not None:
-                ending["error"] = "%s: %s" % (type(error).__name__, error)
+                ending["error"] = "%s: %s" % (type(error).__name__, error) if str(error) else type(error).__name__
             if ending is not entry:
                 self.trace(ending)
 

@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import type { Plugin } from "vite";
 
-const TEXT = /\.(js|mjs|css|html|svg|json|ttf|map)$/;
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|ttf|map|wasm)$/;
 const MIN_BYTES = 1024;
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);
@@ -15,7 +15,7 @@ async function* files(dir: string): AsyncGenerator<string> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) yield* files(path);
-    else if (TEXT.test(entry.name)) yield path;
+    else if (COMPRESSIBLE.test(entry.name)) yield path;
   }
 }
 

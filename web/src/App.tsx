@@ -2,10 +2,13 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { SessionClient } from "./api/session.ts";
 import { TestClient } from "./clients/TestClient.tsx";
-import { CodeEditor } from "./editor/CodeEditor.tsx";
-import { EXAMPLES } from "./gallery.ts";
+import { CodeEditor, CodeView } from "./editor/CodeEditor.tsx";
+import { DEFAULT_EXAMPLE, EXAMPLES, LANGUAGES } from "./gallery.ts";
 import { EventLog } from "./log/EventLog.tsx";
 import type { Hint } from "./log/hints.ts";
+import type { PythonStatus } from "./python/host.ts";
+import { PythonTab } from "./python/tab.ts";
+import type { Language } from "../../server/playground/protocol.ts";
 import { read_shared, share_url } from "./state/share.ts";
 import { add_records, client_id, clients_for, get, update, useStore, type ClientConfig, type Theme } from "./state/store.ts";
 
@@ -29,6 +32,8 @@ const THEMES: Theme[] = ["system", "light", "dark"];
 
 export function App() {
   const code = useStore((s) => s.code);
+  const language = useStore((s) => s.language);
+  const side_by_side = useStore((s) => s.layout.side_by_side);
   const example = useStore((s) => s.example);
   const clients = useStore((s) => s.clients);
   const control = useStore((s) => s.control);
@@ -40,15 +45,18 @@ export function App() {
   const editor_pct = useStore((s) => s.layout.editor_pct);
   const effective = useEffectiveTheme(theme);
   const session = useRef<SessionClient | null>(null);
+  const python = useRef<PythonTab | null>(null);
+  const [python_status, setPythonStatus] = useState<PythonStatus>({ state: "idle" });
   const [limits, setLimits] = useState({ handshake_timeout_s: 5 });
   const [shared, setShared] = useState<string | null>(null);
   const served_code = useRef<string | null>(null);
 
-  const run = useCallback(async (source = get().code) => {
+  const run = useCallback(async (source = get().code, lang: Language = get().language) => {
     const client = session.current;
     if (client === null) return;
     update({ running: true });
-    const result = await client.run(source);
+    if (lang === "python") python.current?.host.start();
+    const result = await client.run(source, lang);
     if (result.ok) served_code.current = source;
     update({ running: false, diagnostics: result.diagnostics, run_error: result.ok ? null : result.error ?? (result.diagnostics[0] ? "The code did not compile" : "The code could not be applied"), version: result.ok ? result.version : get().version });
   }, []);
@@ -58,18 +66,26 @@ export function App() {
     void (async () => {
       const link = await read_shared();
       if (link) {
-        update({ code: link.code, example: link.example, clients: link.clients.map((c) => ({ ...c, id: client_id() })) });
+        update({ code: link.code, language: link.language, drafts: {}, example: link.example, clients: link.clients.map((c) => ({ ...c, id: client_id() })) });
         history.replaceState(null, "", location.pathname);
       }
+      const tab = new PythonTab((message) => client.send(message));
+      python.current = tab;
+      tab.host.on_status(setPythonStatus);
       client = new SessionClient({
         state: (state, detail) => update({ control: { state, detail } }),
         welcome: (message) => {
           update({ session: message.session, version: message.version });
           setLimits({ handshake_timeout_s: message.limits.handshake_timeout_s });
+          tab.host.set_timeout(message.limits.handler_timeout_ms);
           served_code.current = message.code;
           // A reload or a shared link brings code the session is not serving yet: apply it.
-          if (message.code !== get().code) void run();
+          if (message.code !== get().code || message.language !== get().language) void run();
+          // Python starts in the background once the page is usable, so a first Python run is quick.
+          if (get().language === "python") tab.host.start();
+          else requestIdleCallback(() => tab.host.start(), { timeout: 3000 });
         },
+        tab: (message) => void tab.receive(message),
         trace: (records, dropped) => {
           add_records(records, dropped);
           // The session restarts by itself after a stopped handler: follow the version it serves.
@@ -81,7 +97,10 @@ export function App() {
       session.current = client;
       await client.start();
     })().catch((error: unknown) => update({ control: { state: "closed", detail: (error as Error).message } }));
-    return () => client?.close();
+    return () => {
+      client?.close();
+      python.current?.host.close();
+    };
   }, [run]);
 
   useEffect(() => {
@@ -98,8 +117,18 @@ export function App() {
   const choose_example = (id: string) => {
     const chosen = EXAMPLES.find((e) => e.id === id);
     if (!chosen) return;
-    update({ example: id, code: chosen.code, clients: clients_for(id), diagnostics: [] });
-    void run(chosen.code);
+    const { language } = get();
+    update({ example: id, code: chosen.code[language], drafts: {}, clients: clients_for(id), diagnostics: [] });
+    void run(chosen.code[language], language);
+  };
+
+  /** The other language's draft comes back, or else this example in that language. */
+  const choose_language = (next: Language) => {
+    const { language, code, drafts, example } = get();
+    if (next === language) return;
+    const source = drafts[next] ?? (EXAMPLES.find((e) => e.id === example) ?? DEFAULT_EXAMPLE).code[next];
+    update({ language: next, code: source, drafts: { ...drafts, [language]: code }, diagnostics: [], run_error: null });
+    void run(source, next);
   };
 
   const fix = (hint: Hint) => {
@@ -113,8 +142,8 @@ export function App() {
   };
 
   const share = async () => {
-    const { code, example, clients } = get();
-    const url = await share_url({ code, example, clients: clients.map(({ id: _id, ...rest }) => rest) });
+    const { code, language, example, clients } = get();
+    const url = await share_url({ code, language, example, clients: clients.map(({ id: _id, ...rest }) => rest) });
     setShared(url);
     try {
       await navigator.clipboard.writeText(url);
@@ -128,7 +157,11 @@ export function App() {
   const client_url = (config: ClientConfig) => session.current!.client_url(config.path, config.query, config.label);
 
   const chosen = EXAMPLES.find((e) => e.id === example);
-  const status = control.state === "open" ? `Session live${version ? `, version ${version}` : ""}` : control.state === "reconnecting" ? `Reconnecting${control.detail ? ` (${control.detail})` : "…"}` : control.state === "closed" ? `Disconnected${control.detail ? `: ${control.detail}` : ""}` : "Connecting…";
+  const other: Language = language === "python" ? "typescript" : "python";
+  const other_title = LANGUAGES.find((l) => l.id === other)!.title;
+  const edited = chosen === undefined || chosen.code[language] !== code;
+  const python_note = language !== "python" ? "" : python_status.state === "starting" ? " · Python starting…" : python_status.state === "failed" ? ` · Python failed: ${python_status.detail}` : "";
+  const status = control.state === "open" ? `Session live${version ? `, version ${version}` : ""}${python_note}` : control.state === "reconnecting" ? `Reconnecting${control.detail ? ` (${control.detail})` : "…"}` : control.state === "closed" ? `Disconnected${control.detail ? `: ${control.detail}` : ""}` : "Connecting…";
 
   return (
     <div className="app" style={{ "--editor-pct": `${editor_pct}%` } as React.CSSProperties}>
@@ -136,12 +169,20 @@ export function App() {
         <h1>channels playground</h1>
         <label className="field inline">
           <span>Example</span>
-          <select aria-label="Example" value={chosen !== undefined && chosen.code === code ? example : ""} onChange={(e) => choose_example(e.target.value)}>
+          <select aria-label="Example" value={edited ? "" : example} onChange={(e) => choose_example(e.target.value)}>
             {/* Its own entry once edited, so choosing the example again brings its code back. */}
-            {(chosen === undefined || chosen.code !== code) && <option value="">{chosen ? `${chosen.title}, edited` : "Your code"}</option>}
+            {edited && <option value="">{chosen ? `${chosen.title}, edited` : "Your code"}</option>}
             {EXAMPLES.map((e) => <option key={e.id} value={e.id}>{e.title}</option>)}
           </select>
         </label>
+        <div className="segmented" role="group" aria-label="Language">
+          {LANGUAGES.map((l) => (
+            <button key={l.id} type="button" aria-pressed={language === l.id} onClick={() => choose_language(l.id)}>{l.title}</button>
+          ))}
+        </div>
+        <button type="button" aria-pressed={side_by_side} onClick={() => update((s) => ({ layout: { ...s.layout, side_by_side: !s.layout.side_by_side } }))} title={`Show this example in ${other_title} beside the editor`}>
+          Side by side
+        </button>
         <button type="button" className="primary" onClick={() => void run()} disabled={running || control.state !== "open"} aria-keyshortcuts="Control+Enter">
           {running ? "Running…" : "Run"}
         </button>
@@ -164,8 +205,16 @@ export function App() {
             {chosen?.description ?? "Your own consumer."} Run with <kbd>Ctrl</kbd>+<kbd>Enter</kbd>.
             Tab indents inside the editor: press <kbd>Ctrl</kbd>+<kbd>M</kbd> (<kbd>Ctrl</kbd>+<kbd>Shift</kbd>+<kbd>M</kbd> on a Mac) to move focus with Tab instead.
           </p>
-          <div className="editor-box">
-            <CodeEditor ready={control.state !== "connecting"} code={code} onChange={(next) => update({ code: next })} onRun={() => void run()} diagnostics={diagnostics} theme={effective} />
+          <div className={side_by_side ? "editor-columns" : "editor-columns single"}>
+            <div className="editor-box">
+              <CodeEditor ready={control.state !== "connecting"} language={language} code={code} onChange={(next) => update({ code: next })} onRun={() => void run()} diagnostics={diagnostics} theme={effective} />
+            </div>
+            {side_by_side && (
+              <div className="editor-box other" role="region" aria-label={`${chosen?.title ?? DEFAULT_EXAMPLE.title} in ${other_title}`}>
+                <p className="other-title">{chosen?.title ?? DEFAULT_EXAMPLE.title}, in {other_title} (read-only: switch language to run it)</p>
+                <CodeView language={other} code={(chosen ?? DEFAULT_EXAMPLE).code[other]} theme={effective} ready={control.state !== "connecting"} />
+              </div>
+            )}
           </div>
           {(run_error || diagnostics.length > 0) && (
             <div className="problems" role="region" aria-label="Problems">
@@ -181,14 +230,14 @@ export function App() {
           aria-valuemin={20} aria-valuemax={80} aria-valuenow={Math.round(editor_pct)}
           onKeyDown={(e) => {
             const step = e.key === "ArrowLeft" ? -5 : e.key === "ArrowRight" ? 5 : 0;
-            if (step) update((s) => ({ layout: { editor_pct: Math.min(80, Math.max(20, s.layout.editor_pct + step)) } }));
+            if (step) update((s) => ({ layout: { ...s.layout, editor_pct: Math.min(80, Math.max(20, s.layout.editor_pct + step)) } }));
           }}
           onPointerDown={(e) => {
             const panes = e.currentTarget.parentElement!;
             e.currentTarget.setPointerCapture(e.pointerId);
             const move = (m: PointerEvent) => {
               const box = panes.getBoundingClientRect();
-              update({ layout: { editor_pct: Math.min(80, Math.max(20, ((m.clientX - box.left) / box.width) * 100)) } });
+              update((s) => ({ layout: { ...s.layout, editor_pct: Math.min(80, Math.max(20, ((m.clientX - box.left) / box.width) * 100)) } }));
             };
             const up = () => {
               window.removeEventListener("pointermove", move);

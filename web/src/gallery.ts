@@ -1,5 +1,9 @@
-// The example gallery: the example app's consumers, each a complete module that runs as loaded.
-const sources = import.meta.glob("../../server/examples/*.ts", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+// The example gallery: the example app's consumers, each a complete module that runs as loaded, in
+// TypeScript (server/examples/) and in Python (python/examples/, also the Django twin's consumers).
+import type { Language } from "../../server/playground/protocol.ts";
+
+const typescript = import.meta.glob("../../server/examples/*.ts", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const python = import.meta.glob("../../python/examples/*.py", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
 
 export interface Example {
   id: string;
@@ -8,8 +12,11 @@ export interface Example {
   description: string;
   /** Suggested test clients: their paths (and subprotocols). */
   clients: Array<{ label: string; path: string; subprotocols?: string }>;
-  code: string;
+  code: Record<Language, string>;
 }
+
+/** The Python file of an example, where its name differs from the id. */
+const PYTHON_FILE: Record<string, string> = { "async-echo": "async_echo", json: "json_echo", "close-code": "close_code" };
 
 const META: Array<Omit<Example, "code">> = [
   { id: "seed", title: "Seed: the tutorial's SyncConsumer", description: "It logs, but never accepts: connect and watch the handshake wait.", clients: [{ label: "alice", path: "/" }] },
@@ -24,6 +31,17 @@ const META: Array<Omit<Example, "code">> = [
   { id: "close-code", title: "Close with a code", description: "Any message makes it close with the application code 4001.", clients: [{ label: "alice", path: "/" }] },
 ];
 
-export const EXAMPLES: Example[] = META.map((meta) => ({ ...meta, code: sources[`../../server/examples/${meta.id}.ts`] ?? "" }));
+export const EXAMPLES: Example[] = META.map((meta) => ({
+  ...meta,
+  code: {
+    typescript: typescript[`../../server/examples/${meta.id}.ts`] ?? "",
+    python: python[`../../python/examples/${PYTHON_FILE[meta.id] ?? meta.id}.py`] ?? "",
+  },
+}));
+
+export const LANGUAGES: Array<{ id: Language; title: string }> = [
+  { id: "typescript", title: "TypeScript" },
+  { id: "python", title: "Python" },
+];
 
 export const DEFAULT_EXAMPLE = EXAMPLES[0]!;

@@ -1,7 +1,7 @@
 // The browser's side of a playground session: creating it, and the control socket. Every frame from the
 // server is parsed with the shared schema and a bad one is dropped with a warning; the socket reconnects
 // only after an unclean close, with capped backoff, and resumes the trace where it left off.
-import { ServerMessage, type ClientMessage, type Diagnostic, type TraceRecord } from "../../../server/playground/protocol.ts";
+import { ServerMessage, type ClientMessage, type Diagnostic, type Language, type TraceRecord } from "../../../server/playground/protocol.ts";
 
 export interface SessionInfo {
   session: string;
@@ -26,6 +26,8 @@ export interface SessionEvents {
   trace(records: TraceRecord[], dropped: number): void;
   /** The session is gone (the server restarted or reaped it); a new one was made. */
   replaced(info: SessionInfo): void;
+  /** For the tab's Python runner: a module to load, or events for its app's connections. */
+  tab(message: Extract<ServerMessage, { type: "py_load" | "py_events" }>): void;
 }
 
 const STORAGE_KEY = "channels-playground:session";
@@ -77,7 +79,8 @@ export class SessionClient {
     ws.onclose = (event) => void this.on_close(event);
   }
 
-  private send(message: ClientMessage): void {
+  /** Sends a control message if the socket is open (a Python runner's reports go through here). */
+  send(message: ClientMessage): void {
     if (this.ws?.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(message));
   }
 
@@ -113,6 +116,10 @@ export class SessionClient {
         return;
       case "pong":
         return;
+      case "py_load":
+      case "py_events":
+        this.events.tab(message);
+        return;
     }
   }
 
@@ -141,7 +148,7 @@ export class SessionClient {
   }
 
   /** Applies code; resolves with the compile or load result. */
-  run(code: string): Promise<RunOutcome> {
+  run(code: string, language: Language = "typescript"): Promise<RunOutcome> {
     return new Promise((resolve) => {
       if (this.ws?.readyState !== WebSocket.OPEN) {
         resolve({ ok: false, version: 0, diagnostics: [], error: "Not connected to the session yet" });
@@ -149,7 +156,7 @@ export class SessionClient {
       }
       this.pending_run?.resolve({ ok: false, version: 0, diagnostics: [], error: "Superseded by a newer run" });
       this.pending_run = { resolve };
-      this.send({ type: "run", code, language: "typescript" });
+      this.send({ type: "run", code, language });
     });
   }
 

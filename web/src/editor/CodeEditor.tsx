@@ -5,7 +5,7 @@ import type { EditorProps } from "./MonacoEditor.tsx";
 const MonacoEditor = lazy(() => import("./MonacoEditor.tsx"));
 
 /** The plain editor: also what remains if Monaco cannot load. */
-function PlainEditor({ code, onChange, onRun }: EditorProps) {
+function PlainEditor({ code, onChange, onRun }: Pick<EditorProps, "code" | "onChange" | "onRun">) {
   return (
     <textarea
       className="plain-editor" aria-label="Consumer code" spellCheck={false} value={code}
@@ -63,6 +63,19 @@ export function CodeEditor({ ready, ...props }: EditorProps & { ready: boolean }
     <Fallback plain={plain}>
       <Suspense fallback={plain}>
         <MonacoEditor {...props} />
+      </Suspense>
+    </Fallback>
+  );
+}
+
+/** Code to read beside the editor (the example in the other language). */
+export function CodeView({ ready, code, language, theme }: Pick<EditorProps, "code" | "language" | "theme"> & { ready: boolean }) {
+  const plain = <pre className="plain-view">{code}</pre>;
+  if (!useWhenReady(ready)) return plain;
+  return (
+    <Fallback plain={plain}>
+      <Suspense fallback={plain}>
+        <MonacoEditor readOnly code={code} language={language} theme={theme} diagnostics={[]} onChange={() => {}} onRun={() => {}} />
       </Suspense>
     </Fallback>
   );

@@ -1,8 +1,9 @@
 // Monaco from the bundle, never from a CDN: the editor core, the TypeScript language (highlighting and the
-// language service) and the channels API's declarations. Loaded lazily: it is most of the page's weight.
+// language service), Python's highlighting and the channels API's declarations. Loaded lazily: it is most of the page's weight.
 import { loader } from "@monaco-editor/react";
 import * as monaco from "monaco-editor/editor/editor.api.js";
 import "monaco-editor/languages/definitions/typescript/register.js";
+import "monaco-editor/languages/definitions/python/register.js";
 import { ModuleKind, ModuleResolutionKind, ScriptTarget, typescriptDefaults } from "monaco-editor/languages/features/typescript/register.js";
 import EditorWorker from "monaco-editor/editor/editor.worker?worker";
 import TsWorker from "monaco-editor/languages/features/typescript/ts.worker?worker";

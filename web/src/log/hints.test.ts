@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { TraceRecord } from "../../../server/playground/protocol.ts";
 import { describe as describe_record, close_meaning } from "./describe.ts";
@@ -29,6 +30,14 @@ describe("fixes", () => {
   it("adds a handler named after the message type, inside the class", () => {
     const fixed = add_handler(`class C extends AsyncWebsocketConsumer {\n  async receive() {}\n}\nexport {};`, "chat.message")!;
     expect(fixed).toContain(`  async chat_message(event) {\n    console.log("chat.message", event);\n  }\n}\nexport {};`);
+  });
+
+  it("fixes the tutorial's Python seed, as written, and a generic Python consumer", () => {
+    const seed = readFileSync(new URL("../../../python/examples/seed.py", import.meta.url), "utf8");
+    expect(add_accept(seed)).toContain(`    def websocket_connect(self, event):\n        self.send({"type": "websocket.accept"})\n        print('WebSocket Connect...')`);
+    const generic = `class C(AsyncWebsocketConsumer):\n    async def connect(self):\n        pass\n\nclass D(C):\n    pass\n`;
+    expect(add_accept(generic)).toContain(`    async def connect(self):\n        await self.accept()\n        pass`);
+    expect(add_handler(generic, "chat.message", "C")).toContain(`        pass\n\n    async def chat_message(self, event):\n        print("chat.message", event)\n\nclass D(C):`);
   });
 
   it("gives up (null) where there is no class to fix", () => {

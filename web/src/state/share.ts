@@ -1,8 +1,10 @@
 // "Share": the code, example and test clients, deflated into the URL's hash, so a link opens the same state.
+import type { Language } from "../../../server/playground/protocol.ts";
 import type { ClientConfig } from "./store.ts";
 
 export interface Shared {
   code: string;
+  language: Language;
   example: string;
   clients: Array<Omit<ClientConfig, "id">>;
 }
@@ -40,6 +42,7 @@ export async function read_shared(hash = location.hash): Promise<Shared | null> 
     if (data.v !== 1 || typeof data.code !== "string") return null;
     return {
       code: data.code,
+      language: data.language === "python" ? "python" : "typescript",
       example: typeof data.example === "string" ? data.example : "",
       clients: Array.isArray(data.clients) ? data.clients.filter((c) => typeof c?.path === "string").slice(0, 8) : [],
     };

@@ -2,7 +2,7 @@
 // and theme persist in localStorage under a versioned key; the event log does not.
 import { useSyncExternalStore } from "react";
 import type { TraceRecord } from "../../../server/playground/protocol.ts";
-import type { Diagnostic } from "../../../server/playground/protocol.ts";
+import type { Diagnostic, Language } from "../../../server/playground/protocol.ts";
 import { DEFAULT_EXAMPLE, EXAMPLES } from "../gallery.ts";
 
 export interface ClientConfig {
@@ -17,9 +17,12 @@ export type Theme = "system" | "light" | "dark";
 
 export interface Persisted {
   code: string;
+  language: Language;
+  /** The code last in the editor in the other language, brought back when the learner switches. */
+  drafts: Partial<Record<Language, string>>;
   example: string;
   clients: ClientConfig[];
-  layout: { editor_pct: number };
+  layout: { editor_pct: number; side_by_side: boolean };
   theme: Theme;
 }
 
@@ -50,7 +53,10 @@ export function clients_for(example_id: string): ClientConfig[] {
 }
 
 function defaults(): Persisted {
-  return { code: DEFAULT_EXAMPLE.code, example: DEFAULT_EXAMPLE.id, clients: clients_for(DEFAULT_EXAMPLE.id), layout: { editor_pct: 50 }, theme: "system" };
+  return {
+    code: DEFAULT_EXAMPLE.code.typescript, language: "typescript", drafts: {}, example: DEFAULT_EXAMPLE.id, clients: clients_for(DEFAULT_EXAMPLE.id),
+    layout: { editor_pct: 50, side_by_side: false }, theme: "system",
+  };
 }
 
 function load(): Persisted {
@@ -61,9 +67,11 @@ function load(): Persisted {
     const base = defaults();
     return {
       code: typeof saved.code === "string" ? saved.code : base.code,
+      language: saved.language === "python" ? "python" : "typescript",
+      drafts: { python: typeof saved.drafts?.python === "string" ? saved.drafts.python : undefined, typescript: typeof saved.drafts?.typescript === "string" ? saved.drafts.typescript : undefined },
       example: typeof saved.example === "string" ? saved.example : base.example,
       clients: Array.isArray(saved.clients) && saved.clients.length > 0 ? saved.clients : base.clients,
-      layout: { editor_pct: Math.min(80, Math.max(20, Number(saved.layout?.editor_pct) || 50)) },
+      layout: { editor_pct: Math.min(80, Math.max(20, Number(saved.layout?.editor_pct) || 50)), side_by_side: saved.layout?.side_by_side === true },
       theme: saved.theme === "light" || saved.theme === "dark" ? saved.theme : "system",
     };
   } catch {
@@ -94,8 +102,8 @@ function persist(): void {
   if (persist_timer !== null) return;
   persist_timer = setTimeout(() => {
     persist_timer = null;
-    const { code, example, clients, layout, theme } = state;
-    localStorage.setItem(KEY, JSON.stringify({ code, example, clients, layout, theme } satisfies Persisted));
+    const { code, language, drafts, example, clients, layout, theme } = state;
+    localStorage.setItem(KEY, JSON.stringify({ code, language, drafts, example, clients, layout, theme } satisfies Persisted));
   }, 200);
 }
 
