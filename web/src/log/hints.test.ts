@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import seed from "../../../python/examples/seed.py?raw";
 import type { TraceRecord } from "../../../server/playground/protocol.ts";
 import { describe as describe_record, close_meaning } from "./describe.ts";
 import { add_accept, add_handler } from "./fixes.ts";
@@ -33,7 +33,6 @@ describe("fixes", () => {
   });
 
   it("fixes the tutorial's Python seed, as written, and a generic Python consumer", () => {
-    const seed = readFileSync(new URL("../../../python/examples/seed.py", import.meta.url), "utf8");
     expect(add_accept(seed)).toContain(`    def websocket_connect(self, event):\n        self.send({"type": "websocket.accept"})\n        print('WebSocket Connect...')`);
     const generic = `class C(AsyncWebsocketConsumer):\n    async def connect(self):\n        pass\n\nclass D(C):\n    pass\n`;
     expect(add_accept(generic)).toContain(`    async def connect(self):\n        await self.accept()\n        pass`);
