@@ -90,10 +90,59 @@ async function load(context: BrowserContext, url: string, reuse?: Page): Promise
   return { fcp_ms, interactive_ms, editor_ms, bytes, requests: sizes.length };
 }
 
+interface PythonStart {
+  /** From the page being usable (session live) to the first Python run serving, with the switch clicked at once. */
+  first_ms: number;
+  /** How long the worker's own start took (Pyodide, our packages), part of which overlapped the page's idle time. */
+  boot_ms: number;
+  /** Later runs: Run clicked -> the new version serving. */
+  later_ms: number[];
+}
+
+/** The status line's version, once it is a plain "Session live, version N" (no Python start-up note). */
+const served_version = (page: Page) => page.evaluate(() => Number(/Session live, version (\d+)$/.exec(document.querySelector(".session-status")?.textContent ?? "")?.[1] ?? 0));
+
+async function python_start(context: BrowserContext, url: string): Promise<PythonStart> {
+  const page = await context.newPage();
+  await page.addInitScript(WATCH_MILESTONES);
+  await page.goto(url, { waitUntil: "commit" });
+  await page.waitForFunction(() => (window as unknown as { __marks?: { interactive?: number } }).__marks?.interactive, undefined, { timeout: 60_000 });
+  const first_version = await served_version(page);
+  await page.getByRole("group", { name: "Language" }).getByRole("button", { name: "Python" }).click();
+  const first = await page.waitForFunction((before) => {
+    const text = document.querySelector(".session-status")?.textContent ?? "";
+    const m = /Session live, version (\d+)$/.exec(text);
+    return m && Number(m[1]) > before ? performance.now() : false;
+  }, first_version, { timeout: 60_000, polling: 5 });
+  const interactive = await page.evaluate(() => (window as unknown as { __marks: { interactive: number } }).__marks.interactive);
+  const first_ms = (await first.jsonValue()) - interactive;
+  const later_ms: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const before = await served_version(page);
+    const code = `from channels.generic.websocket import WebsocketConsumer\n\nclass Echo${i}(WebsocketConsumer):\n    def receive(self, text_data=None, bytes_data=None):\n        self.send(text_data=text_data)\n`;
+    const took = await page.evaluate(async ({ code, before }) => {
+      (window as unknown as { __playground: { setCode(c: string): void } }).__playground.setCode(code);
+      await new Promise((r) => requestAnimationFrame(r));
+      const started = performance.now();
+      (document.querySelector("button.primary") as HTMLButtonElement).click();
+      for (;;) {
+        const m = /Session live, version (\d+)$/.exec(document.querySelector(".session-status")?.textContent ?? "");
+        if (m && Number(m[1]) > before) return performance.now() - started;
+        await new Promise((r) => setTimeout(r, 1));
+      }
+    }, { code, before });
+    later_ms.push(took);
+  }
+  const boot_ms = await page.evaluate(() => (window as unknown as { __playground: { python_boot_ms?: number } }).__playground.python_boot_ms ?? Number.NaN);
+  await page.close();
+  return { first_ms, boot_ms, later_ms };
+}
+
 const loads = Number(args.loads);
 const server = await start_server();
 const browser = await chromium.launch(chromium_launch_options);
 const results: Record<string, Load[]> = { cold: [], warm: [] };
+const python: PythonStart[] = [];
 try {
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   // One unmeasured load, so the server's first-request work (and the OS's file cache) is not in the figures.
@@ -107,6 +156,12 @@ try {
     await context.close();
     process.stderr.write(`load ${i + 1}/${loads}: cold ${results.cold!.at(-1)!.interactive_ms.toFixed(0)} ms, warm ${results.warm!.at(-1)!.interactive_ms.toFixed(0)} ms to interactive\n`);
   }
+  for (let i = 0; i < loads; i++) {
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    python.push(await python_start(context, server.url));
+    await context.close();
+    process.stderr.write(`python ${i + 1}/${loads}: first run ${python.at(-1)!.first_ms.toFixed(0)} ms after interactive, later runs ${python.at(-1)!.later_ms.map((m) => m.toFixed(0)).join(", ")} ms\n`);
+  }
 } finally {
   await browser.close();
   server.stop();
@@ -119,7 +174,10 @@ for (const [profile, runs] of Object.entries(results)) {
   console.log(`  ${profile.padEnd(5)} first paint ${ms(runs.map((r) => r.fcp_ms))}, interactive ${ms(runs.map((r) => r.interactive_ms))}, ` +
     `editor ${ms(runs.map((r) => r.editor_ms))}, ${kib(median(runs.map((r) => r.bytes)))} in ${median(runs.map((r) => r.requests))} requests`);
 }
+const later = python.flatMap((p) => p.later_ms);
+console.log(`  python first run ${ms(python.map((p) => p.first_ms))} after interactive (cold cache, switch clicked at once; goal <= 3000 ms), ` +
+  `worker start ${ms(python.map((p) => p.boot_ms))}; later runs ${ms(later)} (goal <= 200 ms)`);
 mkdirSync(args.out, { recursive: true });
 const file = `${args.out}/page-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
-writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), loads, results }, null, 2));
+writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), loads, results, python }, null, 2));
 console.log(`\nEvery load: ${file}`);

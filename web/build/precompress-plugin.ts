@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { brotliCompress, constants, gzip } from "node:zlib";
 import type { Plugin } from "vite";
 
-const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|ttf|map|wasm)$/;
+const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|ttf|map|wasm|bin)$/;
 const MIN_BYTES = 1024;
 const brotli = promisify(brotliCompress);
 const gz = promisify(gzip);

@@ -32,10 +32,18 @@ function cut_network(): void {
   for (const name of NETWORK) Object.defineProperty(globalThis, name, { value: undefined, configurable: false, writable: false });
 }
 
+/** From the build's snapshot (a tenth of a fresh start); a fresh start if it is missing or does not restore. */
+async function restore(load: typeof import("pyodide").loadPyodide, base: string): Promise<PyodideInterface> {
+  const response = await fetch(`${base}${__PYODIDE_SNAPSHOT__}`);
+  if (!response.ok) throw new Error(`no snapshot (HTTP ${response.status})`);
+  const snapshot = new Uint8Array(await response.arrayBuffer());
+  return load({ indexURL: base, _loadSnapshot: snapshot } as Parameters<typeof load>[0]);
+}
+
 async function start(base: string, interrupt: Uint8Array | null): Promise<void> {
   const started = performance.now();
   const { loadPyodide } = (await import(/* @vite-ignore */ `${base}pyodide.mjs`)) as typeof import("pyodide");
-  py = await loadPyodide({ indexURL: base, fullStdLib: false });
+  py = await restore(loadPyodide, base).catch(() => loadPyodide({ indexURL: base }));
   install_packages(py, sources);
   if (interrupt !== null) py.setInterruptBuffer(interrupt);
   runner = start_runner(py, (ops) => post({ t: "ops", ops }), (stop) => post({ t: "stopped", stop }));
