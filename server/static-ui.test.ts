@@ -62,4 +62,7 @@ it("revalidates index.html on every load, so a new build is picked up", async ()
   expect(res.status).toBe(200);
   expect(res.headers["cache-control"]).toBe("no-cache");
   expect(res.body.toString()).toContain("<title>playground</title>");
+  // Cross-origin isolated, for Python mode's interrupt buffer (a SharedArrayBuffer).
+  expect(res.headers["cross-origin-opener-policy"]).toBe("same-origin");
+  expect(res.headers["cross-origin-embedder-policy"]).toBe("require-corp");
 });

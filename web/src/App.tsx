@@ -85,9 +85,10 @@ export function App() {
           served_code.current = message.code;
           // A reload or a shared link brings code the session is not serving yet: apply it.
           if (message.code !== get().code || message.language !== get().language) void run();
-          // Python starts in the background once the page is usable, so a first Python run is quick.
+          // Python starts in the background once the page has settled (Monaco first: on two cores they would
+          // compete), so switching later finds it ready; switching at once starts it on the spot.
           if (get().language === "python") tab.host.start();
-          else requestIdleCallback(() => tab.host.start(), { timeout: 3000 });
+          else setTimeout(() => requestIdleCallback(() => tab.host.start(), { timeout: 2000 }), 1000);
         },
         tab: (message) => void tab.receive(message),
         trace: (records, dropped) => {
