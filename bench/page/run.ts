@@ -115,7 +115,7 @@ async function python_start(context: BrowserContext, url: string): Promise<Pytho
     return m && Number(m[1]) > before ? performance.now() : false;
   }, first_version, { timeout: 60_000, polling: 5 });
   const interactive = await page.evaluate(() => (window as unknown as { __marks: { interactive: number } }).__marks.interactive);
-  const first_ms = (await first.jsonValue()) - interactive;
+  const first_ms = Number(await first.jsonValue()) - interactive;
   const later_ms: number[] = [];
   for (let i = 0; i < 5; i++) {
     const before = await served_version(page);
