@@ -165,6 +165,8 @@ export class Session {
     } catch {
       // already closed
     }
+    // The tab keeps app instances until told; a TypeScript version's go with its isolate.
+    if (conn.language === "python") this.python.event({ k: "drop", cid: conn.cid });
     conn.finish();
   }
 

@@ -29,7 +29,13 @@ function cut_network(): void {
       }
     }
   }
-  for (const name of NETWORK) Object.defineProperty(globalThis, name, { value: undefined, configurable: false, writable: false });
+  for (const name of NETWORK) {
+    try {
+      Object.defineProperty(globalThis, name, { value: undefined, configurable: false, writable: false });
+    } catch {
+      // already gone for good
+    }
+  }
 }
 
 /** From the build's snapshot (a tenth of a fresh start); a fresh start if it is missing or does not restore. */
