@@ -41,6 +41,7 @@ export function pyodide_assets(): Plugin {
     name: "pyodide-assets",
     config: () => ({ define: { __PYODIDE_BASE__: JSON.stringify(base), __PYODIDE_SNAPSHOT__: JSON.stringify(SNAPSHOT) } }),
     configureServer(server) {
+      void make_snapshot(); // ahead of the page's first request for it
       server.middlewares.use((req, res, next) => {
         const name = req.url?.startsWith(base) ? req.url.slice(base.length).split("?")[0]! : "";
         if (name === SNAPSHOT) {

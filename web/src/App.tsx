@@ -63,8 +63,11 @@ export function App() {
 
   useEffect(() => {
     let client: SessionClient;
+    let cancelled = false;
     void (async () => {
       const link = await read_shared();
+      // Unmounted meanwhile (React's development mode mounts twice): the next mount opens the session.
+      if (cancelled) return;
       if (link) {
         update({ code: link.code, language: link.language, drafts: {}, example: link.example, clients: link.clients.map((c) => ({ ...c, id: client_id() })) });
         history.replaceState(null, "", location.pathname);
@@ -103,6 +106,7 @@ export function App() {
       await client.start();
     })().catch((error: unknown) => update({ control: { state: "closed", detail: (error as Error).message } }));
     return () => {
+      cancelled = true;
       client?.close();
       python.current?.host.close();
     };
