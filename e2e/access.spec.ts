@@ -13,12 +13,16 @@ test("names, keyboard, theme, and code and layout kept across a reload", async (
   await expect(page.getByRole("log", { name: "Event log" })).toHaveAttribute("aria-live", "polite");
   await expect(page.getByText("Ctrl+M (Ctrl+Shift+M on a Mac) to move focus with Tab")).toBeVisible();
 
-  // From the top of the page, Tab reaches the example picker, then Run.
+  // From the top of the page, Tab reaches the example picker, the language switch, side by side, then Run.
   const example = page.getByRole("combobox", { name: "Example" });
   for (let i = 0; i < 5 && !(await example.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press("Tab");
   await expect(example).toBeFocused();
-  await page.keyboard.press("Tab");
-  await expect(button(page, "Run")).toBeFocused();
+  const languages = page.getByRole("group", { name: "Language" });
+  for (const next of [button(languages, "TypeScript"), button(languages, "Python"), button(page, "Side by side"), button(page, "Run")]) {
+    await page.keyboard.press("Tab");
+    await expect(next).toBeFocused();
+  }
+  await expect(button(languages, "TypeScript")).toHaveAttribute("aria-pressed", "true");
 
   // The splitter moves with the keyboard.
   const splitter = page.getByRole("separator", { name: "Resize the editor" });
