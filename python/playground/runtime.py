@@ -294,32 +294,35 @@ class Runtime:
         """Runs a new version of the learner's module; the old one keeps serving unless this one loads."""
         try:
             compiled = compile(code, FILENAME, "exec")
-            module = types.ModuleType(MODULE)
-            module.__file__ = FILENAME
-            previous_module, previous_layers = sys.modules.get(MODULE), channel_layers.backends
-            sys.modules[MODULE] = module
-            channel_layers.configure({DEFAULT_CHANNEL_LAYER: TracedLayer(self)})
-            try:
-                exec(compiled, module.__dict__)
-                app, served = find_application(module)
-            except BaseException:
-                sys.modules.pop(MODULE, None)
-                if previous_module is not None:
-                    sys.modules[MODULE] = previous_module
-                channel_layers.backends = previous_layers
-                raise
-        except (KeyboardInterrupt, MemoryError):
-            raise
+        except Exception as error:  # SyntaxError, mostly
+            return self.load_failed(error)
+        module = types.ModuleType(MODULE)
+        module.__file__ = FILENAME
+        previous_module, previous_layers = sys.modules.get(MODULE), channel_layers.backends
+        sys.modules[MODULE] = module
+        channel_layers.configure({DEFAULT_CHANNEL_LAYER: TracedLayer(self)})
+        try:
+            exec(compiled, module.__dict__)
+            app, served = find_application(module)
         except BaseException as error:
-            at = learner_line(error)
-            result = {"ok": False, "error": error_data(error)}
-            if at is not None:
-                result["line"], result["column"] = at
-            return json.dumps(result)
+            sys.modules.pop(MODULE, None)
+            if previous_module is not None:
+                sys.modules[MODULE] = previous_module
+            channel_layers.backends = previous_layers
+            if isinstance(error, (KeyboardInterrupt, MemoryError)):
+                raise  # the worker reports these as the interrupt or the memory limit
+            return self.load_failed(error)
         self.drop_all()
         self.app = app
         names = [k for k in vars(module) if not k.startswith("_") and getattr(vars(module)[k], "__module__", MODULE) == MODULE]
         return json.dumps({"ok": True, "exports": names, "served": served})
+
+    def load_failed(self, error):
+        result = {"ok": False, "error": error_data(error)}
+        at = learner_line(error)
+        if at is not None:
+            result["line"], result["column"] = at
+        return json.dumps(result)
 
     def dispatch(self, events_json):
         for event in json.loads(events_json):

@@ -5,6 +5,7 @@
 import type { LoadOutcome, SandboxListener } from "./supervisor.ts";
 import type { PyOps, ServerMessage } from "./protocol.ts";
 import type { SandboxEvent, SandboxOp } from "./sandbox/ops.ts";
+import { TurnBatch } from "./turn-batch.ts";
 
 /** What the runtime needs of a control socket: a way to send it a message. */
 export interface BrowserHost {
@@ -20,8 +21,7 @@ const NO_TAB = "The Python app runs in the playground's browser tab, and no tab 
 export class BrowserRuntime {
   private host: BrowserHost | null = null;
   private loads = new Map<number, (outcome: PythonLoadOutcome) => void>();
-  private events: Array<Exclude<SandboxEvent, { k: "timer" }>> = [];
-  private flush_scheduled = false;
+  private readonly batch = new TurnBatch<Exclude<SandboxEvent, { k: "timer" }>>((events) => this.host?.post({ type: "py_events", version: this.version, events }));
   private version = 0;
 
   constructor(private readonly listener: SandboxListener) {}
@@ -49,7 +49,7 @@ export class BrowserRuntime {
   detach(host: BrowserHost): void {
     if (this.host !== host) return;
     this.host = null;
-    this.events = [];
+    this.batch.clear();
     this.fail_loads("The browser tab running the Python app disconnected while loading");
     if (this.version !== 0) this.listener.stopped("crashed", "the browser tab running the Python app disconnected", {}, this.version);
     this.version = 0;
@@ -82,18 +82,7 @@ export class BrowserRuntime {
   event(event: SandboxEvent, bytes?: Uint8Array): void {
     if (this.host === null || event.k === "timer") return; // timers stay in the tab
     if (bytes !== undefined) (event as { event: Record<string, unknown> }).event.bytes = { $b64: Buffer.from(bytes).toString("base64") };
-    this.events.push(event);
-    if (!this.flush_scheduled) {
-      this.flush_scheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.flush_scheduled = false;
-    const events = this.events;
-    this.events = [];
-    if (events.length > 0) this.host?.post({ type: "py_events", version: this.version, events });
+    this.batch.push(event);
   }
 
   /** Ops from the tab, already checked against the schema; bytes arrive as base64 and leave as the sandbox's refs. */

@@ -5,6 +5,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { build_server } from "../../scripts/build-server.mjs";
 import type { FromSandbox, SandboxLimits, StopReason, ToSandbox } from "./sandbox/ipc.ts";
 import type { SandboxEvent, SandboxOp } from "./sandbox/ops.ts";
+import { TurnBatch } from "./turn-batch.ts";
 
 let host_bundle: Promise<string> | null = null;
 /** The sandbox host runs from a bundle (it loads in a fresh process, so it starts in milliseconds). */
@@ -39,9 +40,10 @@ function valid_op(op: unknown): op is SandboxOp {
 export class SandboxProcess {
   private child: ChildProcess | null = null;
   private starting: Promise<ChildProcess> | null = null;
-  private events: SandboxEvent[] = [];
-  private bytes: Uint8Array[] = [];
-  private flush_scheduled = false;
+  private readonly batch = new TurnBatch<SandboxEvent>((events, bytes) => {
+    if (this.child === null || !this.child.connected) return;
+    this.child.send({ t: "batch", events: JSON.stringify(events), bytes } satisfies ToSandbox);
+  });
   private loads = new Map<number, (outcome: LoadOutcome) => void>();
   private heartbeat: NodeJS.Timeout | null = null;
   private last_pong = Date.now();
@@ -82,35 +84,13 @@ export class SandboxProcess {
     });
   }
 
-  /**
-   * Queues an event; everything queued in one turn of the event loop goes to the sandbox as one batch.
-   * setImmediate, not nextTick: it runs after all the sockets that were ready have been read, so a batch
-   * carries what every client sent in that turn (each batch costs an IPC message and two isolate calls).
-   */
+  /** Queues an event; what one turn of the event loop queued goes to the sandbox as one batch. */
   event(event: SandboxEvent, bytes?: Uint8Array): void {
     if (bytes !== undefined) {
       // An exact-size copy: a pooled Buffer's backing store holds other connections' bytes.
-      const copy = new Uint8Array(bytes);
-      this.bytes.push(copy);
-      (event as { event: Record<string, unknown> }).event.bytes = { $b: this.bytes.length - 1 };
+      (event as { event: Record<string, unknown> }).event.bytes = { $b: this.batch.attach(new Uint8Array(bytes)) };
     }
-    this.events.push(event);
-    if (!this.flush_scheduled) {
-      this.flush_scheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  private flush(): void {
-    this.flush_scheduled = false;
-    if (this.events.length === 0 || this.child === null || !this.child.connected) {
-      this.events = [];
-      this.bytes = [];
-      return;
-    }
-    this.child.send({ t: "batch", events: JSON.stringify(this.events), bytes: this.bytes } satisfies ToSandbox);
-    this.events = [];
-    this.bytes = [];
+    this.batch.push(event);
   }
 
   set_tracing(on: boolean): void {
