@@ -1,6 +1,6 @@
 // Story 8a: the tutorial's Python consumer, pasted as written, runs in the playground with the same log.
 import { expect, test } from "@playwright/test";
-import { choose_language, client, log, open_playground, run_code, shot } from "./support.ts";
+import { choose_language, client, connect_to_never_accepting_seed, log, open_playground, run_code, shot } from "./support.ts";
 
 const TUTORIAL = `from channels.consumer import SyncConsumer
 
@@ -19,13 +19,8 @@ test("the seed's Python, pasted verbatim: connect, see it never accept, fix it, 
   await run_code(page, TUTORIAL);
   await expect(log(page)).toContainText("app: MySyncConsumer.as_asgi() at /");
 
+  const hint = await connect_to_never_accepting_seed(page);
   const alice = client(page, "alice");
-  await alice.getByRole("button", { name: "Connect", exact: true }).click();
-  await expect(log(page)).toContainText("MySyncConsumer.websocket_connect(websocket.connect)");
-  await expect(log(page)).toContainText("WebSocket Connect...");
-  const hint = page.getByRole("listitem", { name: "Hint: The consumer never accepted" });
-  await expect(hint).toContainText("the server drops it after 5 s");
-  await expect(alice.getByRole("status")).toHaveText("connecting");
   await shot(page, "python-seed");
 
   await hint.getByRole("button", { name: "Add accept and run" }).click();

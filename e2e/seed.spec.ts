@@ -1,16 +1,11 @@
 // Story 1: the tutorial's own consumer never accepts; the log says so, one click fixes it, and it echoes.
 import { expect, test } from "@playwright/test";
-import { client, log, open_playground } from "./support.ts";
+import { client, connect_to_never_accepting_seed, log, open_playground } from "./support.ts";
 
 test("the seed consumer: connect, see it never accept, apply the fix, then receive and disconnect", async ({ page }) => {
   await open_playground(page);
+  const hint = await connect_to_never_accepting_seed(page);
   const alice = client(page, "alice");
-  await alice.getByRole("button", { name: "Connect", exact: true }).click();
-  await expect(log(page)).toContainText("MySyncConsumer.websocket_connect(websocket.connect)");
-  await expect(log(page)).toContainText("WebSocket Connect...");
-  const hint = page.getByRole("listitem", { name: "Hint: The consumer never accepted" });
-  await expect(hint).toContainText("the server drops it after 5 s");
-  await expect(alice.getByRole("status")).toHaveText("connecting");
 
   await hint.getByRole("button", { name: "Add accept and run" }).click();
   await expect(page.getByRole("status").filter({ hasText: "version 2" })).toBeVisible();

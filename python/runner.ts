@@ -40,10 +40,13 @@ export function start_runner(py: PyodideInterface, post: (ops: RuntimeOp[]) => v
     if (stop) stopped({ reason: stop.reason, detail: stop.detail, suspect: stop.suspect });
   });
   module.destroy();
+  let closed = false;
   return {
     load: (code) => JSON.parse(runtime.load(code)) as LoadResult,
     dispatch: (events) => runtime.dispatch(JSON.stringify(events)),
     close: () => {
+      if (closed) return;
+      closed = true;
       runtime.close();
       runtime.destroy();
     },

@@ -23,6 +23,17 @@ async function bystander_serves(other = bystander): Promise<void> {
   c.ws.close();
 }
 
+/** After a stop, the session's code is loaded again and answers "hi" with `reply`; the control socket then closes. */
+async function restarted_and_serving(control: ControlClient, reply: string, ms?: number): Promise<void> {
+  await control.record((r) => r.kind === "lifecycle" && r.event === "restarted", ms);
+  const again = control.client("", "again");
+  await again.outcome;
+  again.ws.send("hi");
+  expect(await again.next()).toBe(reply);
+  again.ws.close();
+  control.close();
+}
+
 /** Runs `body` in a consumer's receive; returns what the client saw and the session's error record. */
 async function attempt(body: string): Promise<{ close: number; error: string }> {
   const control = await pg.session();
@@ -97,13 +108,7 @@ export class Spin extends AsyncWebsocketConsumer {
     if (!_name.includes("timer")) expect(error.kind === "error" && error.message).toMatch(/^Spin\.websocket_receive ran longer/);
     await bystander_serves();
     // The same code serves again (it only spins when asked to).
-    await control.record((r) => r.kind === "lifecycle" && r.event === "restarted");
-    const again = control.client("", "again");
-    await again.outcome;
-    again.ws.send("hi");
-    expect(await again.next()).toBe("ok hi");
-    again.ws.close();
-    control.close();
+    await restarted_and_serving(control, "ok hi");
   });
 
   it.each([
@@ -127,13 +132,7 @@ export class Bomb extends AsyncWebsocketConsumer {
     const error = await control.record((r) => r.kind === "error" && (r.code === "MEMORY_LIMIT" || r.code === "HANDLER_TIMEOUT"), ms);
     expect(error.kind === "error" && error.code).toBe("MEMORY_LIMIT");
     await bystander_serves(neighbour);
-    await control.record((r) => r.kind === "lifecycle" && r.event === "restarted", ms);
-    const again = control.client("", "again");
-    await again.outcome;
-    again.ws.send("hi");
-    expect(await again.next()).toBe("ok");
-    again.ws.close();
-    control.close();
+    await restarted_and_serving(control, "ok", ms);
     await roomy.close();
   }, 40_000);
 });

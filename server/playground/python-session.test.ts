@@ -2,7 +2,7 @@
 // same runtime the browser's worker runs (python/runner.ts on Pyodide), and real websocket clients connect.
 import { readFileSync } from "node:fs";
 import type { PyodideInterface } from "pyodide";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { python_with_packages } from "../../python/node-support.ts";
 import { start_runner, type Runner } from "../../python/runner.ts";
 import type { ServerMessage } from "./protocol.ts";
@@ -40,6 +40,22 @@ function become_tab(control: ControlClient): { runner: Runner; loads: number } {
   return state;
 }
 
+const opened: Array<{ control: ControlClient; runner: Runner }> = [];
+afterEach(() => {
+  for (const { control, runner } of opened.splice(0)) {
+    runner.close();
+    control.close();
+  }
+});
+
+/** A new session whose control socket is also its tab; both end after the test. */
+async function python_session(): Promise<{ control: ControlClient; tab: ReturnType<typeof become_tab> }> {
+  const control = await pg.session();
+  const tab = become_tab(control);
+  opened.push({ control, runner: tab.runner });
+  return { control, tab };
+}
+
 async function run_python(control: ControlClient, code: string) {
   const from = control.messages.length;
   control.send({ type: "run", code, language: "python" });
@@ -48,8 +64,7 @@ async function run_python(control: ControlClient, code: string) {
 
 describe("a Python session", () => {
   it("serves the seed as written: handler and print records, and the handshake the server drops", async () => {
-    const control = await pg.session();
-    const tab = become_tab(control);
+    const { control } = await python_session();
     expect(await run_python(control, example("seed"))).toMatchObject({ ok: true, diagnostics: [] });
     await control.record((r) => r.kind === "lifecycle" && r.event === "applied" && r.detail === "app: MySyncConsumer.as_asgi() at /");
     const c = control.client("", "alice");
@@ -57,13 +72,10 @@ describe("a Python session", () => {
     await control.record((r) => r.kind === "console" && r.text === "WebSocket Connect..." && r.conn?.label === "alice");
     expect(await c.outcome).not.toBe("open");
     await control.record((r) => r.kind === "server" && r.event === "handshake_timeout", 5000);
-    tab.runner.close();
-    control.close();
   });
 
   it("runs the chat example: two clients in one room both get a message", async () => {
-    const control = await pg.session();
-    const tab = become_tab(control);
+    const { control } = await python_session();
     expect(await run_python(control, example("chat"))).toMatchObject({ ok: true });
     const alice = control.client("ws/chat/lobby/", "alice");
     const bob = control.client("ws/chat/lobby/", "bob");
@@ -74,13 +86,10 @@ describe("a Python session", () => {
     await control.record((r) => r.kind === "layer" && r.op === "group_send" && r.members === 2);
     alice.ws.close();
     bob.ws.close();
-    tab.runner.close();
-    control.close();
   });
 
   it("echoes bytes, reports load errors with their line and keeps the old version serving", async () => {
-    const control = await pg.session();
-    const tab = become_tab(control);
+    const { control } = await python_session();
     const served = await run_python(control, example("echo"));
     const broken = await run_python(control, "from channels.consumer import SyncConsumer\n\nclass X(SyncConsumer:\n    pass\n");
     expect(broken).toMatchObject({ ok: false, version: served.version, diagnostics: [{ line: 3, severity: "error" }] });
@@ -89,13 +98,10 @@ describe("a Python session", () => {
     c.ws.send(Buffer.from([0, 1, 255]));
     expect(await c.next()).toEqual(Buffer.from([0, 1, 255]));
     c.ws.close();
-    tab.runner.close();
-    control.close();
   });
 
   it("closes the tab's connections when the tab goes, and refuses new ones until a tab is back", async () => {
-    const control = await pg.session();
-    const tab = become_tab(control);
+    const { control, tab } = await python_session();
     await run_python(control, example("echo"));
     const c = control.client("", "alice");
     expect(await c.outcome).toBe("open");
@@ -108,6 +114,7 @@ describe("a Python session", () => {
     const session = pg.playground.manager.get(control.id)!;
     const again = await ControlClient.open(`${pg.origin.replace("http", "ws")}/api/sessions/${control.id}/control/`, pg.origin);
     const back = become_tab(again);
+    opened.push({ control: again, runner: back.runner });
     await again.hello(session.token);
     again.ws_base = control.ws_base;
     await again.record((r) => r.kind === "server" && r.event === "app_error" && r.detail === "the Python app stopped: the browser tab running the Python app disconnected");
@@ -117,13 +124,10 @@ describe("a Python session", () => {
     const carol = again.client("", "carol");
     expect(await carol.outcome).toBe("open");
     carol.ws.close();
-    back.runner.close();
-    again.close();
   });
 
   it("drops ops that do not match the schema, and ops for another version", async () => {
-    const control = await pg.session();
-    const tab = become_tab(control);
+    const { control } = await python_session();
     const { version } = await run_python(control, example("echo"));
     const from = control.messages.length;
     control.send({ type: "py_ops", version, ops: [{ op: "send", cid: 7 }] });
@@ -134,7 +138,5 @@ describe("a Python session", () => {
     expect(await c.outcome).toBe("open");
     expect(control.records.some((r) => r.kind === "console" && r.text === "forged")).toBe(false);
     c.ws.close();
-    tab.runner.close();
-    control.close();
   });
 });
