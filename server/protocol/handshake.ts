@@ -7,6 +7,11 @@ const KEY = /^[+/0-9A-Za-z]{22}==$/;
 
 export function check_upgrade(req: IncomingMessage): void {
   if (req.method !== "GET") throw new HandshakeError("Invalid HTTP method for a websocket handshake", 400, "WS_ERR_INVALID_METHOD");
+  // RFC 6455 4.1 requires both; autobahn (Daphne's websocket side) refuses a handshake without Host.
+  if (req.httpVersionMajor !== 1 || req.httpVersionMinor !== 1) {
+    throw new HandshakeError("A websocket handshake needs HTTP/1.1", 400, "WS_ERR_INVALID_HTTP_VERSION");
+  }
+  if (req.headers.host === undefined) throw new HandshakeError("Missing Host header", 400, "WS_ERR_MISSING_HOST");
   if (req.headers.upgrade?.toLowerCase() !== "websocket") {
     throw new HandshakeError("Invalid Upgrade header: expected 'websocket'", 400, "WS_ERR_INVALID_UPGRADE");
   }

@@ -10,6 +10,7 @@ import { console_logger, type Logger, type ProtocolServerOptions, type ServerCon
 import { HandshakeError } from "./errors.ts";
 import { check_upgrade, half_handshake, refuse_handshake } from "./handshake.ts";
 import { serve_http } from "./http.ts";
+import "./ws-receiver.ts";
 import type { ApplicationInstance } from "./instance.ts";
 import { accepted_subprotocol, add_accept_headers, WebSocketConnection } from "./websocket.ts";
 

@@ -117,7 +117,12 @@ export class WebSocketConnection implements InstanceOwner {
     this.handshaking = false;
     req[CHOSEN_SUBPROTOCOL] = subprotocol;
     req[ACCEPT_HEADERS] = headers.map(([k, v]) => `${latin1_decode(k)}: ${latin1_decode(v)}`);
+    // ws hands the bytes read so far back to the socket with unshift(), which on a flowing socket emits them at
+    // once, before ws's own "data" listener exists (and before ours for messages): paused, they wait in the
+    // socket's buffer until resume() lets them flow, in order, to the listeners now in place.
+    socket.pause();
     this.ctx.wss.handleUpgrade(req, socket, this.head, (ws) => this.open(ws));
+    socket.resume();
   }
 
   private open(ws: WebSocket): void {
