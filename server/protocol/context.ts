@@ -24,6 +24,14 @@ export interface ProtocolServerOptions {
   ping_timeout: number;
   /** Client events queued for a busy app before the server stops reading that socket. */
   max_backlog: number;
+  /** Bytes of client messages queued for a busy app before the server stops reading that socket. */
+  max_backlog_bytes: number;
+  /** Bytes waiting to go to a client above which the app's `send` waits for them to drain. */
+  write_high_water_mark: number;
+  /** Bytes waiting to go to a client above which the connection is closed (1008): its app cannot wait. */
+  write_limit: number;
+  /** Seconds a client may stay over write_high_water_mark without reading anything before it is closed (1008). */
+  write_timeout: number;
   logger: Logger;
 }
 

@@ -8,6 +8,14 @@ export class HandshakeError extends Error {
   }
 }
 
+/** A ProtocolServer option that cannot work. */
+export class OptionError extends RangeError {
+  constructor(message: string, readonly code: string) {
+    super(message);
+    this.name = "OptionError";
+  }
+}
+
 /** An application sent an HTTP message the server cannot use. */
 export class HTTPProtocolError extends Error {
   constructor(message: string, readonly code: string) {

@@ -16,7 +16,9 @@ export class ApplicationInstance {
   private items: Deque<ASGIReceiveEvent> | null = null;
   private resolve: ((event: ASGIReceiveEvent) => void) | null = null;
   private reject: ((error: unknown) => void) | null = null;
-  private low_water: { at: number; callback: () => void } | null = null;
+  private low_water: { at: number; bytes: number; callback: () => void } | null = null;
+  /** Payload size of the events waiting (text in UTF-16 units, bytes in bytes): what `backlog_bytes` reads. */
+  private queued_size = 0;
 
   constructor(app: ASGIApp, scope: Scope, send: Send, private readonly owner: InstanceOwner) {
     let done: Promise<void>;
@@ -31,6 +33,7 @@ export class ApplicationInstance {
   private end(error: unknown): void {
     this.finished = true;
     this.items = null;
+    this.queued_size = 0;
     this.owner.app_ended(this, error);
   }
 
@@ -39,10 +42,16 @@ export class ApplicationInstance {
     return this.items?.length ?? 0;
   }
 
+  /** Size of the client messages waiting for the app. */
+  get backlog_bytes(): number {
+    return this.queued_size;
+  }
+
   readonly receive = (): Promise<ASGIReceiveEvent> => {
     const event = this.items?.shift();
     if (event !== undefined) {
-      if (this.low_water !== null && this.items!.length <= this.low_water.at) {
+      this.queued_size -= payload_size(event);
+      if (this.low_water !== null && this.items!.length <= this.low_water.at && this.queued_size <= this.low_water.bytes) {
         const { callback } = this.low_water;
         this.low_water = null;
         callback();
@@ -65,12 +74,13 @@ export class ApplicationInstance {
       resolve(event);
     } else {
       (this.items ??= new Deque()).push(event);
+      this.queued_size += payload_size(event);
     }
   }
 
-  /** Calls `callback` once, when the app has read its backlog down to `at` events. */
-  when_backlog_at(at: number, callback: () => void): void {
-    this.low_water = { at, callback };
+  /** Calls `callback` once, when the app has read its backlog down to `at` events and `bytes` of payload. */
+  when_backlog_at(at: number, bytes: number, callback: () => void): void {
+    this.low_water = { at, bytes, callback };
   }
 
   /** Stops the app at its next receive() (a promise cannot be cancelled from outside). */
@@ -78,8 +88,14 @@ export class ApplicationInstance {
     if (this.finished || this.killed) return;
     this.killed = true;
     this.items = null;
+    this.queued_size = 0;
     const reject = this.reject;
     this.resolve = this.reject = null;
     reject?.(new CancelledError());
   }
+}
+
+function payload_size(event: ASGIReceiveEvent): number {
+  if (event.type !== "websocket.receive") return 0;
+  return event.bytes?.length ?? event.text?.length ?? 0;
 }

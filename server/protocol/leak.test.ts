@@ -70,5 +70,5 @@ it("returns to zero live app instances after 1,000 connections dropped in every 
   }
   expect(opened).toBe(1000);
   await until(() => server.server.stats().app_instances === 0, 5000);
-  expect(server.server.stats()).toEqual({ app_instances: 0, websocket_connections: 0 });
+  expect(server.server.stats()).toEqual({ app_instances: 0, websocket_connections: 0, outbound_bytes: 0, inbound_bytes: 0 });
 }, 60_000);

@@ -4,10 +4,10 @@ import express from "express";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
-import { WebSocketServer } from "ws";
+import { WebSocketServer, type ServerOptions } from "ws";
 import type { ASGIApp } from "../channels/index.ts";
 import { console_logger, type Logger, type ProtocolServerOptions, type ServerContext } from "./context.ts";
-import { HandshakeError } from "./errors.ts";
+import { HandshakeError, OptionError } from "./errors.ts";
 import { check_upgrade, half_handshake, refuse_handshake } from "./handshake.ts";
 import { serve_http } from "./http.ts";
 import "./ws-receiver.ts";
@@ -22,6 +22,10 @@ export const DEFAULT_OPTIONS: ProtocolServerOptions = {
   ping_interval: 20,
   ping_timeout: 30,
   max_backlog: 256,
+  max_backlog_bytes: 1024 * 1024,
+  write_high_water_mark: 1024 * 1024,
+  write_limit: 16 * 1024 * 1024,
+  write_timeout: 30,
   logger: console_logger(),
 };
 
@@ -45,6 +49,7 @@ export class ProtocolServer implements ServerContext {
 
   constructor(private readonly application: ASGIApp, options: Partial<ProtocolServerOptions> = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
+    check_options(this.options);
     this.log = this.options.logger;
     this.web = express();
     this.web.disable("x-powered-by");
@@ -55,7 +60,10 @@ export class ProtocolServer implements ServerContext {
       perMessageDeflate: false,
       clientTracking: false,
       handleProtocols: accepted_subprotocol,
-    });
+      // ws drops, without a close frame, a client with 60 pongs not yet written, which 61 pings in one read
+      // are; pongs are outbound bytes like any other, bounded by write_limit (WebSocketConnection.pinged).
+      maxPendingAutoPongs: 0,
+    } as ServerOptions);
     this.wss.on("headers", add_accept_headers);
     this.http.on("upgrade", this.on_upgrade);
   }
@@ -96,9 +104,18 @@ export class ProtocolServer implements ServerContext {
     return { host: address.address, port: address.port, url: `http://${shown}:${address.port}/` };
   }
 
-  /** Live application instances and open websocket connections (for tests and monitoring). */
-  stats(): { app_instances: number; websocket_connections: number } {
-    return { app_instances: this.live.size, websocket_connections: this.connections.size };
+  /**
+   * Live application instances, open websocket connections, and what those connections hold: bytes waiting to go
+   * to their clients and client messages waiting for their apps (for tests and monitoring; it walks every connection).
+   */
+  stats(): { app_instances: number; websocket_connections: number; outbound_bytes: number; inbound_bytes: number } {
+    let outbound_bytes = 0;
+    let inbound_bytes = 0;
+    for (const connection of this.connections) {
+      outbound_bytes += connection.outbound_bytes;
+      inbound_bytes += connection.instance.backlog_bytes;
+    }
+    return { app_instances: this.live.size, websocket_connections: this.connections.size, outbound_bytes, inbound_bytes };
   }
 
   /** Closes websockets with 1001 (going away), stops their apps, and stops listening. */
@@ -169,4 +186,18 @@ export class ProtocolServer implements ServerContext {
       }
     }
   };
+}
+
+function check_options(o: ProtocolServerOptions): void {
+  // net's "drain", which ends a wait, comes only after a write found the socket over its own 16 KiB mark.
+  if (!(o.write_high_water_mark >= 16 * 1024)) {
+    throw new OptionError(`write_high_water_mark must be at least 16384 bytes (got ${o.write_high_water_mark})`, "INVALID_WRITE_HIGH_WATER_MARK");
+  }
+  // A message that fits max_message_size must fit under the limit on top of a buffer at the mark.
+  if (!(o.write_limit >= o.write_high_water_mark + o.max_message_size)) {
+    throw new OptionError(
+      `write_limit (${o.write_limit}) must be at least write_high_water_mark + max_message_size (${o.write_high_water_mark + o.max_message_size})`,
+      "INVALID_WRITE_LIMIT",
+    );
+  }
 }

@@ -12,6 +12,7 @@ import { latin1_decode } from "../channels/util/bytes.ts";
 import type { ServerContext } from "./context.ts";
 import { ApplicationInstance, type InstanceOwner } from "./instance.ts";
 import { log_app_error } from "./errors.ts";
+import { Congestion, type OutboundLimitError, write_limit_error, write_timeout_error } from "./outbound.ts";
 import { websocket_scope } from "./scope.ts";
 
 const RESOLVED = Promise.resolve();
@@ -32,6 +33,9 @@ function on_handshake_timeout(connection: WebSocketConnection): void { connectio
 function ignore(): void {}
 function on_message(this: Owned<WebSocket>, data: Buffer, is_binary: boolean): void { this[CONNECTION]!.frame(data, is_binary); }
 function on_pong(this: Owned<WebSocket>): void { this[CONNECTION]!.active = true; }
+function on_ping(this: Owned<WebSocket>): void { this[CONNECTION]!.pinged(); }
+function on_drain(this: Owned<Duplex>): void { this[CONNECTION]!.drained(); }
+function terminate(ws: WebSocket): void { ws.terminate(); }
 function on_close(this: Owned<WebSocket>, code: number): void { this[CONNECTION]!.disconnect(code === 1005 ? null : code); }
 function uncork(connection: WebSocketConnection): void { connection.flush(); }
 
@@ -49,6 +53,9 @@ export class WebSocketConnection implements InstanceOwner {
   private disconnected = false;
   private paused = false;
   private corked = false;
+  /** Set while the outbound buffer is over write_high_water_mark (see outbound.ts). */
+  private congestion: Congestion | null = null;
+  private drain_listened = false;
   /** True until the app answered the handshake (or the connection ended before it did). */
   handshaking = true;
 
@@ -76,7 +83,7 @@ export class WebSocketConnection implements InstanceOwner {
   readonly send = (message: ASGISendEvent): Promise<void> => {
     const action = this.state.apply(message);
     switch (action.kind) {
-      case "send": this.send_frame(action.data); break;
+      case "send": return this.send_frame(action.data);
       case "accept": this.complete_handshake(action.subprotocol, action.headers); break;
       case "reject": this.refuse(403, "Access denied"); break;
       case "close": this.ws!.close(action.code, action.reason); break;
@@ -86,7 +93,7 @@ export class WebSocketConnection implements InstanceOwner {
     return RESOLVED;
   };
 
-  private send_frame(data: string | Uint8Array): void {
+  private send_frame(data: string | Uint8Array): Promise<void> {
     const max = this.ctx.options.max_message_size;
     const size = typeof data === "string" ? (data.length * 3 <= max ? 0 : Buffer.byteLength(data)) : data.length;
     if (size > max) {
@@ -94,14 +101,74 @@ export class WebSocketConnection implements InstanceOwner {
         `Outgoing message of ${size} bytes exceeds the ${max}-byte limit (max_message_size)`, "WS_MESSAGE_TOO_BIG", 1011,
       );
     }
+    const socket = this.socket!;
+    const { write_high_water_mark, write_limit } = this.ctx.options;
+    // Checked before the write, so what a client that does not read would be sent past the limit is never
+    // queued (a string's length undercounts its UTF-8 bytes by at most one message).
+    if (socket.writableLength + data.length > write_limit) {
+      this.overflow(write_limit_error(write_limit, "its messages"));
+      return RESOLVED;
+    }
     // Frames an app sends in one turn of the event loop leave in one write: the socket is corked on the
     // first and uncorked after the current microtasks, which is when a burst of handlers has run.
     if (!this.corked) {
       this.corked = true;
-      this.socket!.cork();
+      socket.cork();
       process.nextTick(uncork, this);
     }
     this.ws!.send(data);
+    return socket.writableLength <= write_high_water_mark ? RESOLVED : this.congested();
+  }
+
+  /** The buffer is over write_high_water_mark: sends wait for it to drain (an app that cannot wait meets write_limit). */
+  private congested(): Promise<void> {
+    if (this.congestion === null) {
+      if (!this.drain_listened) {
+        this.drain_listened = true;
+        this.socket!.on("drain", on_drain);
+      }
+      const seconds = this.ctx.options.write_timeout;
+      this.congestion = new Congestion(this.socket!, seconds * 1000, () => this.overflow(write_timeout_error(seconds)));
+    }
+    return this.congestion.drained;
+  }
+
+  /** The socket's buffer emptied (net's "drain"): sends waiting on it return. */
+  drained(): void {
+    const congestion = this.congestion;
+    this.congestion = null;
+    congestion?.end();
+  }
+
+  /** ws has queued the pong: a client that pings without reading meets the same limits as a slow reader. */
+  pinged(): void {
+    this.active = true;
+    if (this.disconnected) return;
+    const buffered = this.socket!.writableLength;
+    if (buffered > this.ctx.options.write_limit) {
+      this.overflow(write_limit_error(this.ctx.options.write_limit, "its pongs"));
+    } else if (buffered > this.ctx.options.write_high_water_mark) {
+      void this.congested();
+    }
+  }
+
+  /**
+   * Closes a connection whose client does not read. The close frame queues behind what the client is not
+   * reading, so the socket is destroyed after CLOSE_GRACE_MS rather than ws's 30 s wait for the peer's reply;
+   * the app gets its disconnect now, and what it sends from here is dropped.
+   */
+  private overflow(error: OutboundLimitError): void {
+    if (this.disconnected) return;
+    this.ctx.log.warn(`Closing websocket ${this.url} with ${error.close_code}: ${error.message} (${error.code})`);
+    const ws = this.ws!;
+    ws.close(error.close_code, error.code === "WS_WRITE_LIMIT" ? "write limit exceeded" : "write timeout");
+    setTimeout(terminate, CLOSE_GRACE_MS, ws).unref();
+    this.disconnect(error.close_code);
+  }
+
+  /** Bytes queued for the client and not yet handed to the kernel. */
+  get outbound_bytes(): number {
+    return this.ws === null ? 0 : this.socket!.writableLength;
   }
 
   flush(): void {
@@ -132,6 +199,7 @@ export class WebSocketConnection implements InstanceOwner {
     (ws as Owned<WebSocket>)[CONNECTION] = this;
     ws.on("message", on_message);
     ws.on("pong", on_pong);
+    ws.on("ping", on_ping);
     ws.on("error", ignore); // ws closes the connection itself; "close" reports it
     ws.on("close", on_close);
   }
@@ -139,11 +207,12 @@ export class WebSocketConnection implements InstanceOwner {
   frame(data: Buffer, is_binary: boolean): void {
     this.active = true;
     this.instance.put(is_binary ? { type: "websocket.receive", bytes: data } : { type: "websocket.receive", text: data.toString() });
-    if (!this.paused && this.instance.backlog >= this.ctx.options.max_backlog) {
+    const { max_backlog, max_backlog_bytes } = this.ctx.options;
+    if (!this.paused && (this.instance.backlog >= max_backlog || this.instance.backlog_bytes >= max_backlog_bytes)) {
       // The app is behind: stop reading this socket until it catches up, so its queue stays bounded.
       this.paused = true;
       this.ws!.pause();
-      this.instance.when_backlog_at(Math.floor(this.ctx.options.max_backlog / 2), () => {
+      this.instance.when_backlog_at(Math.floor(max_backlog / 2), Math.floor(max_backlog_bytes / 2), () => {
         this.paused = false;
         this.ws?.resume();
       });
@@ -200,6 +269,7 @@ export class WebSocketConnection implements InstanceOwner {
     this.disconnected = true;
     if (this.ws === null) this.clear_handshake();
     this.state.disconnected();
+    this.drained();
     this.instance.put({ type: "websocket.disconnect", code });
     this.req = null;
     this.ctx.connection_closed(this);
@@ -223,6 +293,8 @@ export class WebSocketConnection implements InstanceOwner {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** How long a client closed for not reading has to take the close frame (autobahn's close handshake timeout). */
+const CLOSE_GRACE_MS = 1000;
 
 /** ws's handleProtocols: the subprotocol this connection's app accepted with (false: none). */
 export function accepted_subprotocol(_offered: Set<string>, req: IncomingMessage): string | false {

@@ -51,6 +51,21 @@ describe("frames sent before the handshake completes", () => {
   });
 });
 
+describe("control frames", () => {
+  it("answers every ping of a burst in one read, in order, and keeps the connection", async () => {
+    server = await start(echo());
+    const r = raw("/");
+    await until(() => r.status !== null);
+    const pings = Array.from({ length: 500 }, (_, i) => client_frame(OP.ping, `p${i}`));
+    r.write(Buffer.concat([...pings, client_frame(OP.text, "still here")]));
+    await until(() => r.texts().length === 1);
+    const pongs = r.frames.filter((f) => f.opcode === OP.pong).map((f) => f.payload.toString());
+    expect(pongs).toEqual(Array.from({ length: 500 }, (_, i) => `p${i}`));
+    expect(r.close_frame()).toBeUndefined();
+    expect(r.ended).toBe(false);
+  });
+});
+
 describe("length fields", () => {
   it("closes with 1002 (protocol error) on a 64-bit length whose most significant bit is set", async () => {
     server = await start(echo());
