@@ -1,33 +1,20 @@
-// TypeScript to JavaScript for the sandbox with esbuild: the runtime (with the channels core) once, the
-// learner's module on every run. Errors come back with line and column for the editor's markers.
-import { build, type Message, type Plugin } from "esbuild";
+// TypeScript to JavaScript for the sandbox with esbuild: the runtime (with the channels core) once, in this
+// process; the learner's module on every run, in a compiler worker process (compiler/pool.ts), because
+// learner input can make esbuild crash, spin or grow without bound.
+import { build } from "esbuild";
 import { join } from "node:path";
 import { project_root } from "../paths.ts";
+import { CompilerPool, DEFAULT_POOL_OPTIONS, type PoolOptions } from "./compiler/pool.ts";
 import type { Diagnostic } from "./protocol.ts";
 
-export const LEARNER_FILE = "consumer.ts";
-/** The compiled learner script's name in stack traces (the source map turns it back into consumer.ts). */
-export const LEARNER_SCRIPT = "consumer.js";
+export { LEARNER_FILE, LEARNER_SCRIPT } from "./compiler/build.ts";
 
-/** Module names a learner imports the channels API from: the Python module paths, or the repo's own path. */
-const CHANNELS_MODULE = /^(channels(\/.*)?|django\/urls|asgiref\/sync|(\.{1,2}\/)+(server\/)?channels(\/index(\.ts)?)?)$/;
-
-const channels_modules: Plugin = {
-  name: "channels-modules",
-  setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => {
-      if (args.kind === "entry-point") return undefined;
-      if (CHANNELS_MODULE.test(args.path)) return { path: "channels", namespace: "channels" };
-      return {
-        errors: [{
-          text: `Cannot import "${args.path}" here: consumer code runs in a sandbox without Node modules, the file ` +
-            `system or the network. Import the channels API from "channels" (or channels/generic/websocket, channels/layers, django/urls...).`,
-        }],
-      };
-    });
-    b.onLoad({ filter: /.*/, namespace: "channels" }, () => ({ contents: "module.exports = globalThis.__channels;", loader: "js" }));
-  },
-};
+/**
+ * Why a compile failed: errors in the code (COMPILE_ERROR), or the compile was stopped: past the time limit
+ * (COMPILE_TIMEOUT), past the memory cap (COMPILE_MEMORY), its esbuild process died (COMPILE_CRASHED), or
+ * too many compiles were waiting (COMPILE_BUSY). The first diagnostic's message begins with the code too.
+ */
+export type CompileCode = "COMPILE_ERROR" | "COMPILE_TIMEOUT" | "COMPILE_MEMORY" | "COMPILE_CRASHED" | "COMPILE_BUSY";
 
 export interface Compiled {
   ok: true;
@@ -38,39 +25,40 @@ export interface Compiled {
 
 export interface Failed {
   ok: false;
+  code: CompileCode;
   diagnostics: Diagnostic[];
   ms: number;
 }
 
-function diagnostic(message: Message, severity: "error" | "warning"): Diagnostic {
-  const loc = message.location;
-  const line = loc?.line ?? 1;
-  const column = (loc?.column ?? 0) + 1;
-  return { line, column, end_line: line, end_column: column + Math.max(1, loc?.length ?? 1), message: message.text, severity };
+const env = process.env;
+const setting = (name: string, fallback: number) => {
+  const value = Number(env[name]);
+  return env[name] === undefined || !(value > 0) ? fallback : value;
+};
+
+/** The pool's settings from the environment (COMPILE_TIMEOUT_MS, COMPILE_MEMORY_MB, COMPILE_WORKERS). */
+export function pool_options_from_env(): PoolOptions {
+  return {
+    ...DEFAULT_POOL_OPTIONS,
+    timeout_ms: setting("COMPILE_TIMEOUT_MS", DEFAULT_POOL_OPTIONS.timeout_ms),
+    memory_mb: setting("COMPILE_MEMORY_MB", DEFAULT_POOL_OPTIONS.memory_mb),
+    max_workers: Math.floor(setting("COMPILE_WORKERS", DEFAULT_POOL_OPTIONS.max_workers)),
+  };
 }
 
+let pool: CompilerPool | null = null;
+
 /** The learner's module as a script that sets `globalThis.__user` to its exports. */
-export async function compile_learner(source: string): Promise<Compiled | Failed> {
-  const started = performance.now();
-  try {
-    const result = await build({
-      stdin: { contents: source, loader: "ts", sourcefile: LEARNER_FILE },
-      bundle: true, write: false, format: "iife", globalName: "__user", platform: "neutral", target: "es2022",
-      sourcemap: "external", outfile: LEARNER_SCRIPT, logLevel: "silent", plugins: [channels_modules],
-      supported: { "dynamic-import": true },
-    });
-    const code = result.outputFiles.find((f) => f.path.endsWith(".js"))!.text;
-    const source_map = result.outputFiles.find((f) => f.path.endsWith(".map"))!.text;
-    return { ok: true, code, source_map, ms: performance.now() - started };
-  } catch (error) {
-    const failure = error as { errors?: Message[]; warnings?: Message[] };
-    const diagnostics = [
-      ...(failure.errors ?? []).map((m) => diagnostic(m, "error")),
-      ...(failure.warnings ?? []).map((m) => diagnostic(m, "warning")),
-    ];
-    if (diagnostics.length === 0) diagnostics.push({ line: 1, column: 1, message: String(error), severity: "error" });
-    return { ok: false, diagnostics, ms: performance.now() - started };
-  }
+export function compile_learner(source: string): Promise<Compiled | Failed> {
+  pool ??= new CompilerPool(pool_options_from_env());
+  return pool.compile(source);
+}
+
+/** Stops the compiler workers (the next compile starts them again). */
+export async function close_compiler(): Promise<void> {
+  const closing = pool;
+  pool = null;
+  await closing?.close();
 }
 
 let runtime: Promise<string> | null = null;
