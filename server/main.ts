@@ -23,6 +23,7 @@ const options: PlaygroundOptions = {
   max_sessions: number("MAX_SESSIONS", DEFAULT_PLAYGROUND_OPTIONS.max_sessions),
   max_connections: number("MAX_CONNECTIONS_PER_SESSION", DEFAULT_PLAYGROUND_OPTIONS.max_connections),
   idle_timeout_s: number("SESSION_IDLE_TIMEOUT_S", DEFAULT_PLAYGROUND_OPTIONS.idle_timeout_s),
+  api_token: env.PLAYGROUND_API_TOKEN || undefined,
 };
 const playground = create_playground(options);
 const application = ProtocolTypeRouter({

@@ -3,7 +3,7 @@
 import type { Express, Request, Response } from "express";
 import { OriginValidator, URLRouter, path, re_path, type ASGIApp } from "../channels/index.ts";
 import { parse_origin } from "../channels/middleware/origin.ts";
-import { control_consumer } from "./control.ts";
+import { control_consumer, same_secret } from "./control.ts";
 import { no_session } from "./play-connection.ts";
 import { PlaygroundFull, SessionManager, type PlaygroundOptions } from "./sessions.ts";
 
@@ -28,10 +28,13 @@ export function create_playground(options: PlaygroundOptions): Playground {
   const Control = control_consumer(manager);
   const validator = OriginValidator(Control.as_asgi(), origins);
 
-  const origin_ok = (req: Request) => {
+  // Browsers send Origin with every POST: the playground's own pages pass, other sites' pages and requests
+  // without one do not. Scripts use the configured token instead.
+  const may_create = (req: Request) => {
     const origin = req.headers.origin;
-    // No Origin: not a browser page (curl, a test), so no cross-site request to refuse.
-    return origin === undefined || validator.valid_origin(parse_origin(origin));
+    if (origin !== undefined && validator.valid_origin(parse_origin(origin))) return true;
+    const auth = req.headers.authorization;
+    return options.api_token !== undefined && auth !== undefined && same_secret(auth, `Bearer ${options.api_token}`);
   };
 
   return {
@@ -43,7 +46,9 @@ export function create_playground(options: PlaygroundOptions): Playground {
     ],
     install(web: Express) {
       web.post("/api/sessions", async (req: Request, res: Response) => {
-        if (!origin_ok(req)) return void res.status(403).json({ error: "This origin may not create playground sessions" });
+        if (!may_create(req)) {
+          return void res.status(403).json({ error: "Sessions are created from the playground's own pages (or with the API token: Authorization: Bearer ...)", code: "ORIGIN_REQUIRED" });
+        }
         try {
           const session = await manager.create();
           res.status(201).json({ session: session.id, token: session.token, ws_path: `/ws/play/${session.id}/`, control_path: `/api/sessions/${session.id}/control/` });

@@ -3,8 +3,9 @@
 // back. The tab is untrusted like any client: every op is checked here, and a send still goes through the
 // protocol server's own rules. Without a tab attached there is no Python app to serve.
 import type { LoadOutcome, SandboxListener } from "./supervisor.ts";
-import type { PyOps, ServerMessage } from "./protocol.ts";
-import type { SandboxEvent, SandboxOp } from "./sandbox/ops.ts";
+import { parse_ops } from "./app-ops.ts";
+import type { PyOps, ServerMessage, Suspect } from "./protocol.ts";
+import type { SandboxEvent } from "./sandbox/ops.ts";
 import { TurnBatch } from "./turn-batch.ts";
 
 /** What the runtime needs of a control socket: a way to send it a message. */
@@ -85,29 +86,24 @@ export class BrowserRuntime {
     this.batch.push(event);
   }
 
-  /** Ops from the tab, already checked against the schema; bytes arrive as base64 and leave as the sandbox's refs. */
+  /** Ops from the tab, each parsed here (app-ops.ts); bytes stay base64 until the session relays them. */
   ops(message: PyOps): void {
-    if (message.version !== this.version) return;
-    const bytes: Uint8Array[] = [];
+    if (this.version === 0 || message.version !== this.version) return;
+    const ops = parse_ops(message.ops);
     const received = Date.now();
-    const newest = Math.max(0, ...message.ops.map((op) => (op.op === "trace" && typeof op.entry.t === "number" ? op.entry.t : 0)));
-    const ops: SandboxOp[] = message.ops.map((op) => {
-      if (op.op === "trace") {
-        // The tab's clock is not ours: keep the spacing within the batch, anchored at arrival.
-        const t = typeof op.entry.t === "number" && newest > 0 ? Math.min(received, received - (newest - op.entry.t)) : received;
-        return { op: "trace", entry: { ...op.entry, t } } as SandboxOp;
-      }
-      if (op.op === "send" && typeof (op.message.bytes as { $b64?: unknown } | undefined)?.$b64 === "string") {
-        bytes.push(Buffer.from((op.message.bytes as { $b64: string }).$b64, "base64"));
-        return { ...op, message: { ...op.message, bytes: { $b: bytes.length - 1 } } };
-      }
-      return op as SandboxOp;
-    });
-    this.listener.ops(ops, bytes, message.version);
+    let newest = 0;
+    for (const op of ops) if (op.op === "trace" && typeof op.entry.t === "number") newest = Math.max(newest, op.entry.t);
+    for (const op of ops) {
+      // The tab's clock is not ours: keep the spacing within the batch, anchored at arrival.
+      if (op.op !== "trace") continue;
+      const t = typeof op.entry.t === "number" && newest > 0 ? Math.min(received, received - (newest - op.entry.t)) : received;
+      op.entry = { ...op.entry, t };
+    }
+    this.listener.ops(ops, [], message.version);
   }
 
-  stopped(version: number, reason: "timeout" | "memory" | "crashed", detail: string, suspect: { cid?: string; label?: string; handler?: string }): void {
-    if (version !== this.version) return;
+  stopped(version: number, reason: "timeout" | "memory" | "crashed", detail: string, suspect: Suspect): void {
+    if (this.version === 0 || version !== this.version) return;
     this.listener.stopped(reason, detail, suspect, version);
   }
 

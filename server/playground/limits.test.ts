@@ -4,7 +4,7 @@ import { start_playground, type PlaygroundServer } from "./test-support.ts";
 let pg: PlaygroundServer;
 afterEach(async () => pg?.close());
 
-it("drops the oldest records of a trace flood and says how many", async () => {
+it("keeps a bounded ring through a trace flood, and a viewer gets every record or the count of what it missed", async () => {
   pg = await start_playground({ trace_buffer: 500 });
   const control = await pg.session();
   await control.run(`import { AsyncWebsocketConsumer } from "channels";
@@ -16,7 +16,6 @@ export class Loud extends AsyncWebsocketConsumer {
   c.ws.send("go");
   expect(await c.next()).toBe("done");
   await control.record((r) => r.kind === "console" && r.text === "line 4999");
-  expect(control.dropped).toBeGreaterThan(3000);
   const lines = control.records.filter((r) => r.kind === "console");
   expect(lines.length + control.dropped).toBeGreaterThanOrEqual(5000);
   expect(pg.playground.manager.get(control.id)!.trace.records().length).toBeLessThanOrEqual(500);
@@ -27,12 +26,12 @@ it("refuses sessions past the cap with 503, and reaps idle ones", async () => {
   pg = await start_playground({ max_sessions: 2, idle_timeout_s: 0.2 });
   const first = await pg.session();
   await pg.session();
-  const refused = await fetch(`${pg.origin}/api/sessions`, { method: "POST" });
+  const refused = await fetch(`${pg.origin}/api/sessions`, { method: "POST", headers: { Origin: pg.origin } });
   expect(refused.status).toBe(503);
   expect(((await refused.json()) as { error: string }).error).toMatch(/full \(2 sessions\)/);
   first.close();
   await new Promise((r) => setTimeout(r, 400));
   pg.playground.manager.reap();
   expect(pg.playground.manager.get(first.id)).toBeUndefined();
-  expect((await fetch(`${pg.origin}/api/sessions`, { method: "POST" })).status).toBe(201);
+  expect((await fetch(`${pg.origin}/api/sessions`, { method: "POST", headers: { Origin: pg.origin } })).status).toBe(201);
 });

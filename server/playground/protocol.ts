@@ -2,14 +2,16 @@
 // imports this module too, so it holds no Node imports. A message that fails its schema is answered with
 // an error and changes nothing.
 import { z } from "zod";
+import { ErrorData, MAX_OPS_PER_BATCH } from "./app-ops.ts";
+import { json_within, type JsonLimits } from "./json-limits.ts";
 
 export const MAX_CODE_LENGTH = 200_000;
 
 /** Where a trace record belongs: the test client's connection. */
 export const TraceConnection = z.object({
-  id: z.string(),
-  label: z.string(),
-  channel_name: z.string().optional(),
+  id: z.string().max(64),
+  label: z.string().max(200),
+  channel_name: z.string().max(200).optional(),
 });
 export type TraceConnection = z.infer<typeof TraceConnection>;
 
@@ -21,12 +23,18 @@ const base = {
   conn: TraceConnection.optional(),
 };
 
-/** A message as shown in the log: JSON-safe, bytes described (length and a hex preview). */
-export const TraceValue = z.unknown();
+/** How large a value in a record may be: the runtimes describe values well within this (describe.ts). */
+export const TRACE_VALUE_LIMITS: JsonLimits = { depth: 16, size: 256 * 1024 };
+/** Longest texts in a record; longer ones are cut by the session before it checks the record (trace.ts). */
+export const TRACE_TEXT_LIMITS = { message: 10_000, stack: 50_000, text: 20_000, detail: 2_000 } as const;
+
+/** A message as shown in the log: JSON-safe, bytes described (length and a hex preview), bounded. */
+export const TraceValue = z.unknown().refine((value) => json_within(value, TRACE_VALUE_LIMITS), "not plain JSON data within the trace's bounds");
+const Name = z.string().max(300);
 
 export const TraceRecord = z.discriminatedUnion("kind", [
   /** A test client connected: the scope the app gets. */
-  z.object({ ...base, kind: z.literal("connect"), path: z.string(), query_string: z.string(), subprotocols: z.array(z.string()) }),
+  z.object({ ...base, kind: z.literal("connect"), path: z.string().max(4096), query_string: z.string().max(4096), subprotocols: z.array(Name).max(64) }),
   /** An ASGI message into the app (websocket.connect, websocket.receive, websocket.disconnect, ...). */
   z.object({ ...base, kind: z.literal("receive"), message: TraceValue }),
   /** An ASGI message out of the app (websocket.accept, websocket.send, websocket.close). */
@@ -36,31 +44,31 @@ export const TraceRecord = z.discriminatedUnion("kind", [
    * started. One still running when its batch ended says `running`, and a second record reports its end.
    */
   z.object({
-    ...base, kind: z.literal("handler"), consumer: z.string(), name: z.string(), message: TraceValue,
-    result: TraceValue.optional(), error: z.string().optional(), duration_ms: z.number().nonnegative().optional(),
+    ...base, kind: z.literal("handler"), consumer: Name, name: Name, message: TraceValue,
+    result: TraceValue.optional(), error: z.string().max(TRACE_TEXT_LIMITS.message).optional(), duration_ms: z.number().nonnegative().optional(),
     running: z.boolean().optional(), ended: z.boolean().optional(),
   }),
   /** A channel-layer call, and what it delivered. */
   z.object({
     ...base, kind: z.literal("layer"), op: z.enum(["group_add", "group_discard", "group_send", "send", "deliver"]),
-    group: z.string().optional(), channel: z.string().optional(), message: TraceValue.optional(), members: z.number().optional(),
+    group: Name.optional(), channel: Name.optional(), message: TraceValue.optional(), members: z.number().optional(),
   }),
-  z.object({ ...base, kind: z.literal("console"), level: z.enum(["log", "info", "warn", "error", "debug"]), text: z.string() }),
+  z.object({ ...base, kind: z.literal("console"), level: z.enum(["log", "info", "warn", "error", "debug"]), text: z.string().max(TRACE_TEXT_LIMITS.text) }),
   /** An error, with its stack mapped to the learner's source lines; `code` names a known situation. */
   z.object({
-    ...base, kind: z.literal("error"), message: z.string(), stack: z.string().optional(), code: z.string().optional(),
-    handler: z.string().optional(),
+    ...base, kind: z.literal("error"), message: z.string().max(TRACE_TEXT_LIMITS.message), stack: z.string().max(TRACE_TEXT_LIMITS.stack).optional(),
+    code: z.string().max(64).optional(), handler: Name.optional(),
   }),
   /** What the server did with the connection: accepted, rejected with 403, 500, reset at the handshake timeout, closed. */
   z.object({
     ...base, kind: z.literal("server"),
     event: z.enum(["accepted", "rejected", "app_error", "handshake_timeout", "closed", "restarted", "disconnected"]),
-    code: z.number().optional(), detail: z.string().optional(),
+    code: z.number().optional(), detail: z.string().max(TRACE_TEXT_LIMITS.detail).optional(),
   }),
   /** The session's own life: code applied, a load failed, the sandbox was stopped or restarted. */
   z.object({
     ...base, kind: z.literal("lifecycle"), event: z.enum(["applied", "load_failed", "stopped", "restarted", "dropped"]),
-    version: z.number().optional(), detail: z.string().optional(), count: z.number().optional(),
+    version: z.number().optional(), detail: z.string().max(TRACE_TEXT_LIMITS.detail).optional(), count: z.number().optional(),
   }),
 ]);
 export type TraceRecord = z.infer<typeof TraceRecord>;
@@ -82,26 +90,28 @@ export type Diagnostic = z.infer<typeof Diagnostic>;
 export const Language = z.enum(["typescript", "python"]);
 export type Language = z.infer<typeof Language>;
 
-const ErrorData = z.object({ name: z.string().max(200), message: z.string().max(10_000), stack: z.string().max(50_000) });
-
-/** What the tab's Python runtime did (python/playground/runtime.py): the TypeScript sandbox's ops, bytes as base64. */
-export const PyOp = z.discriminatedUnion("op", [
-  z.object({ op: z.literal("send"), cid: z.string(), message: z.record(z.string(), z.unknown()) }),
-  z.object({ op: z.literal("end"), cid: z.string(), error: ErrorData.nullable() }),
-  /** Checked in full when the session's trace numbers it. */
-  z.object({ op: z.literal("trace"), entry: z.looseObject({ kind: z.string(), t: z.number().optional() }) }),
-]);
 
 /** An ASGI event of a Python session's connection, on its way to the tab (sandbox/ops.ts' SandboxEvent). */
 export const PyEvent = z.looseObject({ k: z.enum(["open", "event", "drop"]), cid: z.string() });
 
 const PyLoaded = z.object({
-  type: z.literal("py_loaded"), version: z.number().int(), ok: z.boolean(), exports: z.array(z.string()).optional(),
+  type: z.literal("py_loaded"), version: z.number().int().positive(), ok: z.boolean(), exports: z.array(z.string().max(300)).max(1000).optional(),
   served: z.string().max(500).optional(), error: ErrorData.optional(), line: z.number().int().optional(), column: z.number().int().optional(),
 });
-const PyOps = z.object({ type: z.literal("py_ops"), version: z.number().int(), ops: z.array(PyOp).max(10_000) });
+/** What the tab's Python runtime did (python/playground/runtime.py): the sandbox's ops, each parsed by app-ops.ts. */
+const PyOps = z.object({ type: z.literal("py_ops"), version: z.number().int().positive(), ops: z.array(z.unknown()).max(MAX_OPS_PER_BATCH) });
 export type PyOps = z.infer<typeof PyOps>;
 export type PyLoaded = z.infer<typeof PyLoaded>;
+
+/** What was running when an app host stopped: the log names it. */
+export const Suspect = z.object({
+  cid: z.string().max(64).optional(), label: z.string().max(200).optional(), handler: z.string().max(300).optional(),
+  timer: z.number().int().nonnegative().optional(),
+});
+export type Suspect = z.infer<typeof Suspect>;
+
+/** Bounds of any control message, checked before its schema (a control frame is at most 1 MiB). */
+export const CONTROL_LIMITS: JsonLimits = { depth: 32, size: 2 * 1024 * 1024 };
 
 export const ClientMessage = z.discriminatedUnion("type", [
   /** The first message on a control socket: the session's secret token. */
@@ -113,8 +123,8 @@ export const ClientMessage = z.discriminatedUnion("type", [
   PyLoaded,
   PyOps,
   z.object({
-    type: z.literal("py_stopped"), version: z.number().int(), reason: z.enum(["timeout", "memory", "crashed"]), detail: z.string().max(2000),
-    suspect: z.object({ cid: z.string().optional(), label: z.string().optional(), handler: z.string().optional() }),
+    type: z.literal("py_stopped"), version: z.number().int().positive(), reason: z.enum(["timeout", "memory", "crashed"]), detail: z.string().max(2000),
+    suspect: Suspect,
   }),
 ]);
 export type ClientMessage = z.infer<typeof ClientMessage>;
@@ -137,6 +147,18 @@ export const ServerMessage = z.discriminatedUnion("type", [
   z.object({ type: z.literal("error"), code: z.string(), message: z.string() }),
 ]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
+
+/** Close codes of a control socket, for the UI (4000-4999 are the application's). */
+export const CONTROL_CLOSE = {
+  BAD_TOKEN: 4403,
+  UNKNOWN_SESSION: 4404,
+  /** Reaped after SESSION_IDLE_TIMEOUT_S with nothing but pings: the UI starts a new session. */
+  EXPIRED: 4408,
+  /** Did not read its trace for SLOW_SINK_MS: dropped rather than buffered for (the UI reconnects). */
+  TOO_SLOW: 4008,
+  /** A newer viewer of the same session took this one's place (a session has a few at most). */
+  REPLACED: 4409,
+} as const;
 
 /** The query parameter a test client uses to name itself in the log; stripped before the app sees the scope. */
 export const CLIENT_LABEL_PARAM = "_client";

@@ -131,6 +131,9 @@ describe("a Python session", () => {
     const { version } = await run_python(control, example("echo"));
     const from = control.messages.length;
     control.send({ type: "py_ops", version, ops: [{ op: "send", cid: 7 }] });
+    const bad = await control.record((r) => r.kind === "error" && r.code === "BAD_OP");
+    expect(bad.kind === "error" && bad.message).toMatch(/1 malformed op, dropped: cid: /);
+    control.send({ type: "py_ops", version: 0, ops: [] });
     const error = await control.next((m): m is Extract<ServerMessage, { type: "error" }> => m.type === "error", from);
     expect(error.code).toBe("BAD_MESSAGE");
     control.send({ type: "py_ops", version: version + 100, ops: [{ op: "trace", entry: { kind: "console", level: "log", text: "forged" } }] });

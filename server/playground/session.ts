@@ -4,15 +4,24 @@
 import { randomBytes } from "node:crypto";
 import type { ASGISendEvent, Receive, Scope, Send, WebSocketScope } from "../channels/index.ts";
 import { latin1_decode } from "../channels/util/bytes.ts";
+import type { AppOp, AppSend, BadOp, ErrorData, SizedOp } from "./app-ops.ts";
 import { BrowserRuntime, type BrowserHost } from "./browser-runtime.ts";
 import { compile_learner, runtime_script } from "./compile.ts";
 import { PlayConnection, SandboxAppError, error_code } from "./play-connection.ts";
-import { CLIENT_LABEL_PARAM, type ClientMessage, type Diagnostic, type Language, type TraceEntry } from "./protocol.ts";
+import { CLIENT_LABEL_PARAM, CONTROL_CLOSE, type ClientMessage, type Diagnostic, type Language, type Suspect, type TraceEntry } from "./protocol.ts";
 import type { StopReason } from "./sandbox/ipc.ts";
-import type { SandboxOp, WireScope } from "./sandbox/ops.ts";
+import type { WireScope } from "./sandbox/ops.ts";
 import { StackMapper } from "./sourcemap.ts";
 import { SandboxProcess } from "./supervisor.ts";
-import { TraceLog } from "./trace.ts";
+import { TraceLog, type TraceSink } from "./trace.ts";
+
+/** A control socket that said hello: it watches the trace and may run the session's Python app. */
+export interface Viewer extends TraceSink, BrowserHost {
+  drop(code: number): Promise<void>;
+}
+
+/** Viewers of one session at once; a newer one takes the oldest's place (a duplicated tab, a reload). */
+export const MAX_VIEWERS = 4;
 
 export interface SessionOptions {
   handler_timeout_ms: number;
@@ -46,6 +55,7 @@ export class Session {
   /** A Python session's app runs in the learner's tab; this relays to it. */
   private readonly python: BrowserRuntime;
   private readonly connections = new Map<string, PlayConnection>();
+  private readonly viewers: Viewer[] = [];
   private next_cid = 1;
   private next_version = 1;
   private compiled: { code: string; mapper: StackMapper } | null = null;
@@ -56,7 +66,7 @@ export class Session {
   private closed = false;
 
   constructor(readonly options: SessionOptions) {
-    this.trace = new TraceLog(options.trace_buffer, this.started_epoch);
+    this.trace = new TraceLog({ records: options.trace_buffer }, this.started_epoch);
     this.ready = new Promise((resolve) => (this.mark_ready = resolve));
     this.sandbox = new SandboxProcess(
       { ops: (ops, bytes, version) => this.on_ops(ops, bytes, version), stopped: (...args) => this.on_stopped(...args) },
@@ -82,19 +92,37 @@ export class Session {
     return result;
   }
 
-  /** A control socket that said hello: it runs the session's Python app from now on. */
-  attach_tab(tab: BrowserHost): void {
-    this.python.attach(tab);
+  get viewer_count(): number {
+    return this.viewers.length;
+  }
+
+  /** A control socket said hello: it gets the trace from `since` on, and runs the session's Python app. */
+  attach_viewer(viewer: Viewer, since: number): void {
+    this.last_active = Date.now();
+    this.viewers.push(viewer);
+    if (this.viewers.length > MAX_VIEWERS) {
+      const oldest = this.viewers[0]!;
+      this.detach_viewer(oldest);
+      void oldest.drop(CONTROL_CLOSE.REPLACED);
+    }
+    this.trace.attach(viewer, since);
+    this.set_tracing(true);
+    this.python.attach(viewer);
     if (this.language === "python") void this.restart();
   }
 
-  detach_tab(tab: BrowserHost): void {
-    this.python.detach(tab);
+  detach_viewer(viewer: Viewer): void {
+    const at = this.viewers.indexOf(viewer);
+    if (at === -1) return;
+    this.viewers.splice(at, 1);
+    this.trace.detach(viewer);
+    this.python.detach(viewer);
+    if (this.viewers.length === 0) this.set_tracing(false);
   }
 
-  /** What the tab running the Python app reports; from any other socket it is ignored. */
+  /** What the tab running the Python app reports; from any other socket, or in a TypeScript session, it is ignored. */
   from_tab(tab: BrowserHost, message: Extract<ClientMessage, { type: "py_loaded" | "py_ops" | "py_stopped" }>): void {
-    if (!this.python.is_host(tab)) return;
+    if (!this.python.is_host(tab) || (this.language !== "python" && message.type !== "py_loaded")) return;
     if (message.type === "py_ops") return this.python.ops(message);
     if (message.type === "py_stopped") return this.python.stopped(message.version, message.reason, message.detail, message.suspect);
     const { version, ok, error, exports, served, line, column } = message;
@@ -245,26 +273,51 @@ export class Session {
     return conn.language === "python" ? this.python : this.sandbox;
   }
 
-  private on_ops(ops: SandboxOp[], bytes: Uint8Array[], version: number): void {
+  /** Ops the app host sent, each already parsed (app-ops.ts); nothing in them may throw past this point. */
+  private on_ops(ops: Array<SizedOp | BadOp>, bytes: Uint8Array[], version: number): void {
+    const bad: BadOp[] = [];
+    let refused = 0;
     for (const op of ops) {
-      if (op.op === "trace") {
-        this.trace.add(op.entry);
-        continue;
+      try {
+        if (op.op === "bad") bad.push(op);
+        else if (op.op === "trace") refused += this.trace.add_from_app(op.entry as TraceEntry, op.size) ? 0 : 1;
+        else this.apply_op(op, bytes, version);
+      } catch (error) {
+        bad.push({ op: "bad", cid: op.op === "trace" ? undefined : op.cid, reason: `it could not be applied (${error instanceof Error ? error.message : "an error"})` });
       }
-      if (op.op !== "send" && op.op !== "end") continue; // timers stay in the sandbox process
-      const conn = this.connections.get(op.cid);
+    }
+    if (bad.length > 0 || refused > 0) this.refuse_ops(bad, refused, version);
+  }
+
+  private apply_op(op: Exclude<AppOp, { op: "trace" }>, bytes: Uint8Array[], version: number): void {
+    const conn = this.connections.get(op.cid);
+    if (conn === undefined || conn.version !== version || conn.finished) return;
+    if (op.op === "send") this.relay(conn, op.message, bytes);
+    else this.end(conn, op.error);
+  }
+
+  /** Malformed ops are dropped with one log record per batch, and each connection they named closes with 1011. */
+  private refuse_ops(bad: BadOp[], refused: number, version: number): void {
+    const count = bad.length + refused;
+    const reason = bad[0]?.reason ?? "a trace record that does not match the record schema";
+    this.trace.add({ kind: "error", message: `The app's runtime sent ${count} malformed op${count === 1 ? "" : "s"}, dropped: ${reason.slice(0, 500)}`, code: "BAD_OP" });
+    for (const cid of new Set(bad.map((op) => op.cid))) {
+      const conn = cid === undefined ? undefined : this.connections.get(cid);
       if (conn === undefined || conn.version !== version || conn.finished) continue;
-      if (op.op === "send") this.relay(conn, op.message, bytes);
-      else this.end(conn, op.error);
+      this.trace.add({ kind: "server", event: "app_error", code: conn.accepted ? 1011 : 500, detail: "the app's runtime sent a malformed op for this connection", conn: { id: conn.cid, label: conn.label } });
+      this.backend(conn).event({ k: "drop", cid: conn.cid });
+      conn.finish(new SandboxAppError("malformed op"));
     }
   }
 
-  private relay(conn: PlayConnection, raw: Record<string, unknown>, bytes: Uint8Array[]): void {
-    const message = { ...raw } as Record<string, unknown>;
-    const ref = message.bytes as { $b?: number } | undefined;
-    if (ref !== undefined && typeof ref.$b === "number") message.bytes = bytes[ref.$b] ?? new Uint8Array();
-    if (Array.isArray(message.headers)) {
-      message.headers = (message.headers as Array<[string, string]>).map(([k, v]) => [Buffer.from(String(k), "latin1"), Buffer.from(String(v), "latin1")]);
+  private relay(conn: PlayConnection, sent: AppSend, bytes: Uint8Array[]): void {
+    let message: Record<string, unknown> = sent;
+    if (sent.type === "websocket.send" && sent.bytes !== undefined) {
+      const data = "$b" in sent.bytes ? bytes[sent.bytes.$b] : Buffer.from(sent.bytes.$b64, "base64");
+      if (data === undefined) throw new Error(`no bytes at index ${"$b" in sent.bytes ? sent.bytes.$b : ""}`);
+      message = { ...sent, bytes: data };
+    } else if (sent.type === "websocket.accept" && sent.headers !== undefined) {
+      message = { ...sent, headers: sent.headers.map(([k, v]) => [Buffer.from(k, "latin1"), Buffer.from(v, "latin1")]) };
     }
     const tag = { id: conn.cid, label: conn.label };
     try {
@@ -275,16 +328,16 @@ export class Session {
       this.backend(conn).event({ k: "drop", cid: conn.cid });
       return conn.finish(error);
     }
-    if (message.type === "websocket.accept") {
+    if (sent.type === "websocket.accept") {
       conn.accepted = true;
-      this.trace.add({ kind: "server", event: "accepted", detail: message.subprotocol ? `subprotocol ${String(message.subprotocol)}` : undefined, conn: tag });
-    } else if (message.type === "websocket.close") {
+      this.trace.add({ kind: "server", event: "accepted", detail: sent.subprotocol ? `subprotocol ${sent.subprotocol}` : undefined, conn: tag });
+    } else if (sent.type === "websocket.close") {
       const rejected = !conn.accepted;
-      this.trace.add({ kind: "server", event: rejected ? "rejected" : "closed", code: rejected ? 403 : Number(message.code ?? 1000), conn: tag });
+      this.trace.add({ kind: "server", event: rejected ? "rejected" : "closed", code: rejected ? 403 : sent.code ?? 1000, conn: tag });
     }
   }
 
-  private end(conn: PlayConnection, error: Extract<SandboxOp, { op: "end" }>["error"]): void {
+  private end(conn: PlayConnection, error: ErrorData | null): void {
     if (error === null) return conn.finish();
     // What the isolate says for import() of anything; a learner needs the why.
     if (error.message === "Not supported") error = { ...error, message: "Not supported: import() of modules is not available in the sandbox" };
@@ -298,7 +351,7 @@ export class Session {
   }
 
   /** The sandbox stopped: its connections close with 1011, and the same code is loaded again for new ones. */
-  private on_stopped(reason: StopReason, detail: string, suspect: { cid?: string; label?: string; handler?: string; timer?: number }, version: number): void {
+  private on_stopped(reason: StopReason, detail: string, suspect: Suspect, version: number): void {
     if (this.closed) return;
     const python = this.language === "python";
     const why = reason === "timeout"
@@ -334,8 +387,10 @@ export class Session {
     }
   }
 
+  /** Ends the session; its viewers are told it expired (the UI starts a new one). */
   close(): void {
     this.closed = true;
+    for (const viewer of [...this.viewers]) void viewer.drop(CONTROL_CLOSE.EXPIRED);
     for (const conn of this.connections.values()) this.server_close(conn, 1001, "session closed");
     this.sandbox.close();
     this.python.close();

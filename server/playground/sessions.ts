@@ -6,8 +6,13 @@ import { Session, type SessionOptions } from "./session.ts";
 
 export interface PlaygroundOptions extends SessionOptions {
   max_sessions: number;
-  /** Seconds a session with no viewer and no connection lives on. */
+  /**
+   * Seconds a session with no test-client connection lives on without a viewer, or with viewers that only
+   * ping: a tab left open and untouched, or a script holding a control socket, does not keep it forever.
+   */
   idle_timeout_s: number;
+  /** A secret that lets a script without the playground's Origin create sessions (Authorization: Bearer ...). */
+  api_token?: string;
 }
 
 export const DEFAULT_PLAYGROUND_OPTIONS: PlaygroundOptions = {
@@ -57,8 +62,7 @@ export class SessionManager {
 
   reap(now = Date.now()): void {
     for (const [id, session] of this.sessions) {
-      const idle = session.trace.watchers === 0 && session.connection_count === 0;
-      if (idle && now - session.last_active > this.options.idle_timeout_s * 1000) {
+      if (session.connection_count === 0 && now - session.last_active > this.options.idle_timeout_s * 1000) {
         session.close();
         this.sessions.delete(id);
       }

@@ -1,7 +1,7 @@
 // The browser's side of a playground session: creating it, and the control socket. Every frame from the
 // server is parsed with the shared schema and a bad one is dropped with a warning; the socket reconnects
 // only after an unclean close, with capped backoff, and resumes the trace where it left off.
-import { ServerMessage, type ClientMessage, type Diagnostic, type Language, type TraceRecord } from "../../../server/playground/protocol.ts";
+import { CONTROL_CLOSE, ServerMessage, type ClientMessage, type Diagnostic, type Language, type TraceRecord } from "../../../server/playground/protocol.ts";
 
 export interface SessionInfo {
   session: string;
@@ -128,13 +128,17 @@ export class SessionClient {
     this.pending_run?.resolve({ ok: false, version: 0, diagnostics: [], error: "The connection to the session closed" });
     this.pending_run = null;
     if (this.closed) return;
-    if (event.code === 4404 || event.code === 4403) {
-      // The session is gone (server restart, expiry): start a new one.
+    if (event.code === CONTROL_CLOSE.UNKNOWN_SESSION || event.code === CONTROL_CLOSE.BAD_TOKEN || event.code === CONTROL_CLOSE.EXPIRED) {
+      // The session is gone (server restart, reaped while idle): start a new one; the welcome re-applies the code.
       sessionStorage.removeItem(STORAGE_KEY);
       this.last_seq = 0;
       this.info = await create_session();
       this.events.replaced(this.info);
       this.connect();
+      return;
+    }
+    if (event.code === CONTROL_CLOSE.REPLACED) {
+      this.events.state("closed", "this session is open in a newer tab");
       return;
     }
     if (event.wasClean && event.code === 1000) {
