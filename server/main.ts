@@ -8,6 +8,7 @@ import { websocket_urlpatterns } from "./examples/routing.ts";
 import { REDIS_URL } from "./examples/settings.ts";
 import type { RedisChannelLayer } from "./channels-redis/index.ts";
 import { create_playground } from "./playground/app.ts";
+import { close_compiler } from "./playground/compile.ts";
 import { DEFAULT_PLAYGROUND_OPTIONS, type PlaygroundOptions } from "./playground/sessions.ts";
 import { get_asgi_application } from "./protocol/express-adapter.ts";
 import { console_logger } from "./protocol/context.ts";
@@ -60,8 +61,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     stopping = true;
     console.log(`${signal}: closing connections and stopping`);
     playground.close();
-    void server
-      .close()
+    void Promise.all([server.close(), close_compiler()])
       .then(() => get_channel_layer()?.close())
       .then(() => process.exit(0));
   });

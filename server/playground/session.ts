@@ -165,7 +165,7 @@ export class Session {
     const version = this.next_version++;
     if (!compiled.ok) {
       const first = compiled.diagnostics[0]!;
-      this.trace.add({ kind: "error", message: `Compile error: ${first.message}`, stack: `consumer.ts:${first.line}:${first.column}`, code: "COMPILE_ERROR" });
+      this.trace.add({ kind: "error", message: `Compile error: ${first.message}`, stack: `consumer.ts:${first.line}:${first.column}`, code: compiled.code });
       return { ok: false, version: this.version, diagnostics: compiled.diagnostics };
     }
     const mapper = new StackMapper(compiled.source_map);

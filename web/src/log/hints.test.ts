@@ -92,3 +92,13 @@ describe("log rows", () => {
     expect(close_meaning(4001)).toBe("an application's own code");
   });
 });
+
+describe("hints for what the server stopped or refused", () => {
+  it("explains a compile the compiler gave up on, by its code, and a malformed op", () => {
+    const stopped = hints([rec({ kind: "error", message: "Compile error: COMPILE_TIMEOUT: compiling took longer than 2000 ms", code: "COMPILE_TIMEOUT", conn: undefined })]);
+    expect(stopped.map((h) => h.title)).toEqual(["The compiler gave up"]);
+    expect(stopped[0]!.text).toMatch(/time limit.*previous code keeps running/);
+    expect(hints([rec({ kind: "error", message: "x", code: "COMPILE_BUSY" })])[0]!.text).toMatch(/run again in a moment/);
+    expect(hints([rec({ kind: "error", message: "x", code: "BAD_OP" })])[0]!.title).toMatch(/refused/);
+  });
+});

@@ -20,6 +20,14 @@ function end_of_run(records: readonly TraceRecord[], index: number): number {
 }
 
 /** Hints for the records, each placed after the records that belong to what it explains. */
+/** Why the compiler stopped, by the code the session gives the error (compile.ts). */
+const COMPILE_STOPPED: Record<string, string> = {
+  COMPILE_TIMEOUT: "Compiling took longer than the compiler's time limit and was stopped: code nested thousands of levels deep, or one enormous expression, does this.",
+  COMPILE_MEMORY: "Compiling needed more memory than the compiler may use and was stopped: code nested thousands of levels deep, or one enormous expression, does this.",
+  COMPILE_CRASHED: "The compiler crashed on this code; it was restarted, and nobody else's code was affected.",
+  COMPILE_BUSY: "Too many compiles are waiting right now: run again in a moment.",
+};
+
 export function hints(records: readonly TraceRecord[], handshake_timeout_s = 5): Hint[] {
   const found = find_hints(records, handshake_timeout_s);
   const index = new Map(records.map((r, i) => [r.seq, i]));
@@ -79,6 +87,13 @@ function find_hints(records: readonly TraceRecord[], handshake_timeout_s: number
         out.push({ after: r.seq, id: `memory-${r.seq}`, title: "Out of memory", text: `${r.message}. The session restarted with the same code.` });
       } else if (r.code === "COMPILE_ERROR") {
         out.push({ after: r.seq, id: `compile-${r.seq}`, title: "The code did not compile", text: "The marked line in the editor says why; the previous code keeps running until this compiles." });
+      } else if (r.code !== undefined && r.code in COMPILE_STOPPED) {
+        out.push({ after: r.seq, id: `compile-${r.seq}`, title: "The compiler gave up", text: `${COMPILE_STOPPED[r.code]} The previous code keeps running.` });
+      } else if (r.code === "BAD_OP") {
+        out.push({
+          after: r.seq, id: `bad-op-${r.seq}`, title: "The sandbox sent something the server refused",
+          text: "The runtime that runs your code handed the server a malformed message (code that replaces the runtime's own functions does this). The server dropped it and closed the connection it named with 1011.",
+        });
       }
     }
   }
