@@ -20,7 +20,7 @@ def describe(value, depth=0):
         data = bytes(value)
         return {"bytes": len(data), "hex": data[:32].hex()}
     if isinstance(value, BaseException):
-        return "%s: %s" % (type(value).__name__, value)
+        return "%s: %s" % (type(value).__name__, _text(str, value))
     if isinstance(value, (list, tuple, set, frozenset)):
         if depth >= MAX_DEPTH:
             return "[%s of %d]" % (type(value).__name__, len(value))
@@ -37,8 +37,16 @@ def describe(value, depth=0):
         if len(value) > MAX_ITEMS:
             out["…"] = "%d more keys" % (len(value) - MAX_ITEMS)
         return out
-    text = repr(value)
+    text = _text(repr, value)
     return text if len(text) <= MAX_STRING else text[:MAX_STRING] + "…"
+
+
+def _text(convert, value):
+    """str() or repr() of a learner's object, which runs its code: one that raises is described as such."""
+    try:
+        return convert(value)
+    except Exception as error:
+        return "<%s raised %s>" % (convert.__name__, type(error).__name__)
 
 
 def clip(text):

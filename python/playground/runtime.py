@@ -36,9 +36,40 @@ def now_ms():
     return time.time() * 1000
 
 
+# The server refuses an error longer than these (server/playground/app-ops.ts' ErrorData): cut to fit.
+MAX_ERROR_NAME = 200
+MAX_ERROR_MESSAGE = 10_000
+MAX_ERROR_STACK = 50_000
+
+
+def _cut(text, limit):
+    if len(text) <= limit:
+        return text
+    # A traceback ends with what was raised: keep its head and its tail.
+    note = "\n… (%d characters left out) …\n" % (len(text) - limit)
+    head = limit // 4
+    return text[:head] + note + text[-(limit - head - len(note)):]
+
+
+def error_text(error):
+    """str(error), which runs learner code: an exception whose __str__ raises still gets a message."""
+    try:
+        return str(error)
+    except Exception:
+        return "<the exception's __str__ raised>"
+
+
 def error_data(error):
-    text = "".join(traceback.format_exception(error)).replace(SITE_PREFIX, "")
-    return {"name": type(error).__name__, "message": str(error), "stack": text}
+    message = error_text(error)
+    try:
+        text = "".join(traceback.format_exception(error)).replace(SITE_PREFIX, "")
+    except Exception:
+        text = ""
+    return {
+        "name": type(error).__name__[:MAX_ERROR_NAME],
+        "message": _cut(message, MAX_ERROR_MESSAGE),
+        "stack": _cut(text, MAX_ERROR_STACK),
+    }
 
 
 def learner_line(error):
@@ -262,7 +293,8 @@ class Runtime:
                 ending.update(t=now_ms(), ended=True)
             ending["duration_ms"] = round((time.perf_counter() - started) * 1000, 2)
             if error is not None:
-                ending["error"] = "%s: %s" % (type(error).__name__, error) if str(error) else type(error).__name__
+                text = error_text(error)
+                ending["error"] = "%s: %s" % (type(error).__name__, _cut(text, MAX_ERROR_MESSAGE)) if text else type(error).__name__
             if ending is not entry:
                 self.trace(ending)
 

@@ -205,3 +205,32 @@ async def test_prints_are_logged_against_the_connection_that_printed():
         assert texts == [(None, "loading"), ("alice", "hello /!")]
     finally:
         h.close()
+
+
+async def test_errors_are_cut_to_what_the_server_takes_and_a_raising_str_is_survived():
+    code = (
+        "from channels.consumer import AsyncConsumer\n"
+        "class Loud(Exception):\n"
+        "    def __str__(self):\n"
+        "        raise RuntimeError('no')\n"
+        "class Huge(AsyncConsumer):\n"
+        "    async def websocket_connect(self, event):\n"
+        "        raise ValueError('x' * 4_000_000)\n"
+        "    async def websocket_receive(self, event):\n"
+        "        raise Loud()\n"
+    )
+    h = Harness(code)
+    try:
+        h.open("c1")
+        h.event("c1", {"type": "websocket.connect"})
+        h.open("c2")
+        h.event("c2", {"type": "websocket.receive", "text": "hi"})
+        await h.settle()
+        huge = h.of("end", "c1")[0]["error"]
+        assert huge["name"] == "ValueError"
+        assert len(huge["message"]) <= 10_000 and "characters left out" in huge["message"]
+        assert len(huge["stack"]) <= 50_000 and huge["stack"].rstrip().endswith("x")
+        loud = h.of("end", "c2")[0]["error"]
+        assert loud["name"] == "Loud" and loud["message"] == "<the exception's __str__ raised>"
+    finally:
+        h.close()
