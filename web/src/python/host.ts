@@ -2,7 +2,7 @@
 // and watches it: a worker that stops answering is stuck in Python, so it is interrupted through the
 // shared buffer, and replaced if that does not free it; one whose memory grew past the cap is replaced.
 import type { LoadResult, RuntimeOp, Stop } from "../../../python/runner.ts";
-import type { FromWorker, ToWorker } from "./messages.ts";
+import { parse_from_worker, type FromWorker, type ToWorker } from "./messages.ts";
 
 export interface PythonHostEvents {
   ops(ops: RuntimeOp[]): void;
@@ -58,8 +58,9 @@ export class PythonHost {
     this.interrupt = typeof SharedArrayBuffer === "function" && crossOriginIsolated ? new Uint8Array(new SharedArrayBuffer(1)) : null;
     this.set_status({ state: "starting" });
     this.ready = new Promise((resolve) => {
-      worker.onmessage = (event: MessageEvent<FromWorker>) => {
-        const message = event.data;
+      worker.onmessage = (event: MessageEvent<unknown>) => {
+        const message = parse_from_worker(event.data);
+        if (message === null) return;
         if (message.t === "ready") {
           this.boot_ms = performance.now() - started;
           this.set_status({ state: "ready" });
