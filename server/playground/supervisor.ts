@@ -1,9 +1,10 @@
 // The server's side of a session's sandbox process: starts it, batches events to it, checks what comes
 // back, and notices when it dies or stops answering (a parked isolate thread answers nothing).
-import { fork, type ChildProcess } from "node:child_process";
+import { execFile, fork, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
 // @ts-expect-error a plain JavaScript module, without types
 import { build_server } from "../../scripts/build-server.mjs";
-import type { FromSandbox, SandboxLimits, StopReason, ToSandbox } from "./sandbox/ipc.ts";
+import { data_limit_mb, process_cap_mb, type FromSandbox, type SandboxLimits, type StopReason, type ToSandbox } from "./sandbox/ipc.ts";
 import type { SandboxEvent, SandboxOp } from "./sandbox/ops.ts";
 import { TurnBatch } from "./turn-batch.ts";
 
@@ -12,6 +13,38 @@ let host_bundle: Promise<string> | null = null;
 function host_script(): Promise<string> {
   host_bundle ??= build_server("server/playground/sandbox/host.ts") as Promise<string>;
   return host_bundle;
+}
+
+/**
+ * V8 flags of every sandbox process: the isolate's memory limit counts the JS heap only, and neither a
+ * WebAssembly.Memory nor a resizable ArrayBuffer's growth is on it (eight filled 64 MiB memories, or one
+ * buffer resized to 512 MB, passed a 64 MB cap).
+ */
+export const SANDBOX_V8_FLAGS = ["--no-expose-wasm", "--no-harmony-rab-gsab"];
+
+/** How often the server reads a sandbox process's resident memory (a read of /proc/<pid>/status). */
+const RSS_POLL_MS = 150;
+
+/** Resident memory of a process in MB, from /proc (null where there is none, or the process is gone). */
+async function rss_mb(pid: number): Promise<number | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "latin1");
+    const m = /VmRSS:\s+(\d+) kB/.exec(status);
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time a process has used, in clock ticks (utime + stime of /proc/<pid>/stat). */
+async function cpu_ticks(pid: number): Promise<number | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, "latin1");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return null;
+  }
 }
 
 export interface SandboxListener {
@@ -46,7 +79,12 @@ export class SandboxProcess {
   });
   private loads = new Map<number, (outcome: LoadOutcome) => void>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private rss_poll: NodeJS.Timeout | null = null;
+  /** Why the server killed the child, for its exit to report (else it died on its own: a V8 abort). */
+  private kill_reason: { reason: StopReason; detail: string } | null = null;
+  private cpu_seen: { ticks: number; at: number } | null = null;
   private last_pong = Date.now();
+
   private ping_id = 0;
   private version = 0;
   private tracing = true;
@@ -57,14 +95,21 @@ export class SandboxProcess {
   private async spawn(): Promise<ChildProcess> {
     const script = await host_script();
     // SANDBOX_NODE_OPTIONS (e.g. "--cpu-prof") is for profiling the sandbox process.
-    const execArgv = process.env.SANDBOX_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [];
+    const execArgv = [...SANDBOX_V8_FLAGS, ...(process.env.SANDBOX_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])];
     const child = fork(script, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv });
     child.on("message", (message: FromSandbox) => this.on_message(message));
     child.once("exit", (code, signal) => this.on_exit(child, code, signal));
     this.child = child;
+    this.kill_reason = null;
+    this.cpu_seen = null;
     this.last_pong = Date.now();
-    this.heartbeat = setInterval(() => this.check_heartbeat(child), 1000);
+    this.heartbeat = setInterval(() => void this.check_heartbeat(child), 1000);
     this.heartbeat.unref();
+    this.watch_memory(child);
+    // Best effort (prlimit is util-linux's): the RSS poll is the cap that always applies.
+    if (child.pid !== undefined) {
+      execFile("prlimit", ["--pid", String(child.pid), `--data=${data_limit_mb(this.process_cap_mb) * 2 ** 20}`], () => {});
+    }
     if (!this.tracing) child.send({ t: "tracing", on: false } satisfies ToSandbox);
     return child;
   }
@@ -130,25 +175,73 @@ export class SandboxProcess {
     }
   }
 
-  /** A sandbox whose thread is parked (a V8 fatal out-of-memory inside the isolate) answers no ping. */
-  private check_heartbeat(child: ChildProcess): void {
+  /**
+   * A sandbox that answers no ping is either parked (a V8 fatal out-of-memory inside the isolate) or still
+   * inside a builtin that does not check the handler's deadline: the CPU time it used since the last
+   * check tells which.
+   */
+  private async check_heartbeat(child: ChildProcess): Promise<void> {
+    const pid = child.pid;
+    const ticks = pid === undefined ? null : await cpu_ticks(pid);
+    const previous = this.cpu_seen;
+    const now = Date.now();
+    if (ticks !== null) this.cpu_seen = { ticks, at: now };
+    if (this.child !== child) return;
     const limit = 2 * this.limits.handler_timeout_ms + 3000;
-    if (Date.now() - this.last_pong > limit) {
-      child.kill("SIGKILL");
+    const silent = now - this.last_pong;
+    if (silent > limit) {
+      // Clock ticks are 1/100 s on Linux. A parked thread uses none; a busy one on a loaded machine may get
+      // a fraction of a core, so a tenth of the wall time since the last check counts as busy.
+      const busy = ticks !== null && previous !== null && (ticks - previous.ticks) * 10 >= (now - previous.at) / 10;
+      this.kill(child, busy
+        ? { reason: "timeout", detail: `the sandbox did not answer for ${silent} ms while running code past its deadline` }
+        : { reason: "memory", detail: `the sandbox process stopped answering (${silent} ms), most likely after an allocation past the memory limit` });
       return;
     }
-    child.send({ t: "ping", id: ++this.ping_id } satisfies ToSandbox);
+    if (child.connected) child.send({ t: "ping", id: ++this.ping_id } satisfies ToSandbox);
+  }
+
+  /** SANDBOX_PROCESS_MB sets the cap outright (an operator's setting; the tests use a low one). */
+  private get process_cap_mb(): number {
+    return Number(process.env.SANDBOX_PROCESS_MB) || process_cap_mb(this.limits.memory_mb);
+  }
+
+  /** The process-wide backstop: memory the isolate's cap does not see (Node, isolated-vm, ICU, buffers) is read here. */
+  private watch_memory(child: ChildProcess): void {
+    const cap = this.process_cap_mb;
+    const poll = async () => {
+      this.rss_poll = null;
+      if (this.child !== child || child.pid === undefined) return;
+      const rss = await rss_mb(child.pid);
+      if (this.child !== child) return;
+      if (rss !== null && rss > cap) {
+        this.kill(child, { reason: "memory", detail: `the sandbox process used ${Math.round(rss)} MB, over its ${cap} MB cap` });
+        return;
+      }
+      this.rss_poll = setTimeout(() => void poll(), RSS_POLL_MS);
+      this.rss_poll.unref();
+    };
+    void poll();
+  }
+
+  private kill(child: ChildProcess, why: { reason: StopReason; detail: string }): void {
+    if (this.child === child) this.kill_reason ??= why;
+    child.kill("SIGKILL");
   }
 
   private on_exit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    const killed = this.child === child ? this.kill_reason : null;
     if (this.child === child) this.child = null;
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     this.heartbeat = null;
+    if (this.rss_poll !== null) clearTimeout(this.rss_poll);
+    this.rss_poll = null;
     for (const resolve of this.loads.values()) {
       resolve({ ok: false, error: { name: "Error", message: "The sandbox process stopped while loading", stack: "" } });
     }
     this.loads.clear();
     if (this.closed) return;
+    if (killed !== null) return this.listener.stopped(killed.reason, killed.detail, {}, this.version);
     const detail = signal !== null ? `the sandbox process was killed (${signal})` : `the sandbox process exited (${code})`;
     this.listener.stopped("memory", `${detail}, most likely by an allocation past the memory limit`, {}, this.version);
   }
@@ -162,6 +255,7 @@ export class SandboxProcess {
   close(): void {
     this.closed = true;
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
+    if (this.rss_poll !== null) clearTimeout(this.rss_poll);
     const child = this.child;
     this.child = null;
     if (child === null) return;

@@ -1,4 +1,5 @@
 // Plain, bounded JSON views of learner values for the event log: whatever a handler got, sent or logged.
+import { error_line } from "./errors.ts";
 
 const MAX_DEPTH = 4;
 const MAX_ITEMS = 50;
@@ -25,7 +26,7 @@ export function describe_value(value: unknown, depth = 0, seen: Set<object> = ne
   if (value === null) return null;
   const obj = value as object;
   if (obj instanceof Uint8Array) return { bytes: obj.length, hex: hex(obj) };
-  if (obj instanceof Error) return `${obj.name}: ${obj.message}`;
+  if (obj instanceof Error) return error_line(obj);
   if (seen.has(obj)) return "[circular]";
   if (depth >= MAX_DEPTH) return Array.isArray(obj) ? `[array of ${obj.length}]` : "[object]";
   seen.add(obj);

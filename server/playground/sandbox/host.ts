@@ -3,23 +3,64 @@
 // abort the whole process hosting it; the server notices the exit and keeps every other session serving.
 //
 // Every call into the isolate is started here, carries plain data and has a deadline; results come back
-// as strings only (copying an object out would run learner getters with no deadline). See ops.ts.
+// as strings, numbers and byte arrays only (copying an object out would run learner getters with no
+// deadline). The entry points are the runtime's own, taken before the learner's module runs. See ops.ts.
 import ivm from "isolated-vm";
 import type { SandboxEvent, SandboxOp } from "./ops.ts";
-import type { FromSandbox, SandboxLimits, ToSandbox } from "./ipc.ts";
+import { MAX_FLUSH_PAYLOADS, flush_bytes_cap, type FromSandbox, type SandboxLimits, type ToSandbox } from "./ipc.ts";
+import type { EntryPoints } from "./runtime.ts";
+
+type Entry<K extends keyof EntryPoints> = ivm.Reference<EntryPoints[K]>;
 
 interface Loaded {
   version: number;
   isolate: ivm.Isolate;
   context: ivm.Context;
   limits: SandboxLimits;
-  dispatch: ivm.Reference<(batches: string[], bytes: Uint8Array[][]) => void>;
-  flush: ivm.Reference<() => string>;
-  bytes_count: ivm.Reference<() => number>;
-  take_bytes: ivm.Reference<(i: number) => Uint8Array>;
-  set_tracing: ivm.Reference<(on: boolean) => void>;
-  suspect: ivm.Reference<() => string>;
+  dispatch: Entry<"dispatch">;
+  flush: Entry<"flush">;
+  bytes_count: Entry<"bytes_count">;
+  bytes_size: Entry<"bytes_size">;
+  take_bytes: Entry<"take_bytes">;
+  drop_bytes: Entry<"drop_bytes">;
+  set_tracing: Entry<"set_tracing">;
+  suspect: Entry<"suspect">;
   timers: Map<number, { handle: NodeJS.Timeout; repeat: boolean }>;
+}
+
+/** What the runtime's entry points return, first character, for an error inside the runtime. */
+const FAULT = "\u0001";
+
+/** A cap of the sandbox's own, past which the session stops with `reason`. */
+class Overrun extends Error {
+  constructor(readonly reason: "memory" | "crashed", message: string) {
+    super(message);
+  }
+}
+
+/** Text of whatever a host-side call threw (isolated-vm's own errors, or anything else), never throwing. */
+function host_error(error: unknown): { name: string; message: string; stack: string } {
+  const field = (key: "name" | "message" | "stack", fallback: string): string => {
+    try {
+      const value = (error as Record<string, unknown> | null | undefined)?.[key];
+      return typeof value === "string" ? value.slice(0, 20_000) : fallback;
+    } catch {
+      return fallback;
+    }
+  };
+  if (error === null || typeof error !== "object") return { name: "Uncaught", message: String(error).slice(0, 20_000), stack: "" };
+  return { name: field("name", "Error"), message: field("message", ""), stack: field("stack", "") };
+}
+
+/**
+ * The learner's compiled script inside try/catch, on its first line so that the source map still holds
+ * (after a leading "use strict" directive, which must stay first): whatever its top level throws is
+ * turned into text by the runtime, under the load's deadline.
+ */
+function wrap_learner(code: string): string {
+  const directive = /^(["'])use strict\1;/.exec(code);
+  const at = directive ? directive[0].length : 0;
+  return `${code.slice(0, at)}try{${code.slice(at)}\n}catch(e){__runtime.caught(e)}`;
 }
 
 const send = (message: FromSandbox) => process.send!(message);
@@ -68,25 +109,33 @@ function load(message: Extract<ToSandbox, { t: "load" }>): void {
     }) as ivm.Script & ivm.CachedDataResult;
     if (runtime_cache.data === undefined && runtime.cachedData) runtime_cache.data = runtime.cachedData;
     runtime.runSync(context, { timeout });
-    isolate.compileScriptSync(message.code, { filename: "consumer.js" }).runSync(context, { timeout });
-    const rt = context.global.getSync("__runtime", { reference: true }) as ivm.Reference<Record<string, unknown>>;
-    const ref = <T>(name: string) => rt.getSync(name, { reference: true }) as ivm.Reference<T>;
+    // Taken now, while the isolate holds the runtime alone.
+    const rt = context.global.getSync("__runtime", { reference: true }) as ivm.Reference<EntryPoints>;
+    const ref = <K extends keyof EntryPoints>(name: K) => rt.getSync(name, { reference: true }) as Entry<K>;
     const loaded: Loaded = {
       version: message.version, isolate, context, limits: message.limits,
-      dispatch: ref("dispatch"), flush: ref("flush"), bytes_count: ref("bytes_count"), take_bytes: ref("take_bytes"),
-      set_tracing: ref("set_tracing"), suspect: ref("suspect"), timers: new Map(),
+      dispatch: ref("dispatch"), flush: ref("flush"), bytes_count: ref("bytes_count"), bytes_size: ref("bytes_size"),
+      take_bytes: ref("take_bytes"), drop_bytes: ref("drop_bytes"), set_tracing: ref("set_tracing"), suspect: ref("suspect"),
+      timers: new Map(),
     };
-    const described = ref<() => string>("load").applySync(undefined, [], { timeout });
-    if (typeof described !== "string") throw new Error("The sandbox runtime was tampered with during load");
+    const load_entry = ref("load");
+    isolate.compileScriptSync(wrap_learner(message.code), { filename: "consumer.js" }).runSync(context, { timeout });
+    const described = load_entry.applySync(undefined, [], { timeout });
+    if (typeof described !== "string") throw new Error("The sandbox runtime returned something other than text");
+    const result = JSON.parse(described) as { exports?: string[]; error?: { name: string; message: string; stack: string } };
+    if (result.error !== undefined) {
+      if (!isolate.isDisposed) isolate.dispose();
+      send({ t: "loaded", version: message.version, ok: false, error: result.error });
+      return;
+    }
     loaded.set_tracing.applySync(undefined, [tracing], { timeout });
     const previous = live;
     live = loaded;
     if (previous) stop(previous);
-    send({ t: "loaded", version: message.version, ok: true, exports: (JSON.parse(described) as { exports: string[] }).exports, ms: performance.now() - started });
+    send({ t: "loaded", version: message.version, ok: true, exports: result.exports ?? [], ms: performance.now() - started });
   } catch (error) {
-    const e = error as Error;
     if (!isolate.isDisposed) isolate.dispose();
-    send({ t: "loaded", version: message.version, ok: false, error: { name: String(e.name), message: String(e.message), stack: String(e.stack ?? "") } });
+    send({ t: "loaded", version: message.version, ok: false, error: host_error(error) });
     return;
   }
   try {
@@ -103,16 +152,26 @@ function stop(loaded: Loaded): void {
   if (live === loaded) live = null;
 }
 
+/** Only the fields a suspect has, as short strings and a number. */
+function plain_suspect(raw: Record<string, unknown>): Extract<FromSandbox, { t: "stopped" }>["suspect"] {
+  const out: Extract<FromSandbox, { t: "stopped" }>["suspect"] = {};
+  for (const key of ["cid", "label", "handler"] as const) if (typeof raw[key] === "string") out[key] = raw[key].slice(0, 200);
+  if (typeof raw.timer === "number") out.timer = raw.timer;
+  return out;
+}
+
 /** A call into the isolate failed: a deadline, the memory limit, or something that broke the runtime. */
 function failed(loaded: Loaded, error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
+  const { message } = host_error(error);
   let suspect: Extract<FromSandbox, { t: "stopped" }>["suspect"] = {};
   let reason: "timeout" | "memory" | "crashed" = "crashed";
-  if (/timed out/i.test(message)) {
+  if (error instanceof Overrun) {
+    reason = error.reason;
+  } else if (/timed out/i.test(message)) {
     reason = "timeout";
     try {
       const s = loaded.suspect.applySync(undefined, [], { timeout: 100 });
-      if (typeof s === "string") suspect = JSON.parse(s) as typeof suspect;
+      if (typeof s === "string") suspect = plain_suspect(JSON.parse(s) as Record<string, unknown>);
     } catch {
       // the suspect is only a hint
     }
@@ -127,13 +186,9 @@ function failed(loaded: Loaded, error: unknown): void {
 function collect(loaded: Loaded): void {
   const { handler_timeout_ms: timeout } = loaded.limits;
   const flushed = loaded.flush.applySync(undefined, [], { timeout });
-  if (typeof flushed !== "string") throw new Error("The sandbox runtime returned something other than text");
-  const count = loaded.bytes_count.applySync(undefined, [], { timeout });
-  const bytes: Uint8Array[] = [];
-  for (let i = 0; i < (typeof count === "number" ? Math.min(count, 10_000) : 0); i++) {
-    const b = loaded.take_bytes.applySync(undefined, [i], { timeout, result: { copy: true } });
-    bytes.push(b instanceof Uint8Array ? b : new Uint8Array());
-  }
+  if (typeof flushed !== "string") throw new Overrun("crashed", "The sandbox runtime returned something other than text");
+  if (flushed.startsWith(FAULT)) throw new Overrun("crashed", `the sandbox runtime failed: ${flushed.slice(1, 2000)}`);
+  const bytes = take_bytes(loaded);
   // Timer ops are this process's to act on; the rest goes to the server unparsed.
   const split = flushed.indexOf("\u0000");
   const timer_ops = JSON.parse(flushed.slice(0, split)) as SandboxOp[];
@@ -145,15 +200,39 @@ function collect(loaded: Loaded): void {
   if (ops !== "[]" || bytes.length > 0) send({ t: "ops", version: loaded.version, ops, bytes });
 }
 
+/** The byte payloads of one flush, within the session's caps (the runtime counts them; the copies are checked too). */
+function take_bytes(loaded: Loaded): Uint8Array[] {
+  const { handler_timeout_ms: timeout } = loaded.limits;
+  const count = loaded.bytes_count.applySync(undefined, [], { timeout });
+  if (typeof count !== "number" || count === 0) return [];
+  const cap = flush_bytes_cap(loaded.limits.memory_mb);
+  const size = loaded.bytes_size.applySync(undefined, [], { timeout });
+  if (count > MAX_FLUSH_PAYLOADS || typeof size !== "number" || size > cap) {
+    loaded.drop_bytes.applySync(undefined, [], { timeout });
+    throw new Overrun("memory", `one turn sent ${count} byte payloads of ${Math.round(Number(size) / 2 ** 20)} MB in all, over the cap of ${MAX_FLUSH_PAYLOADS} payloads and ${cap / 2 ** 20} MB`);
+  }
+  const bytes: Uint8Array[] = [];
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const b = loaded.take_bytes.applySync(undefined, [i], { timeout, result: { copy: true } });
+    const copy = b instanceof Uint8Array ? b : new Uint8Array();
+    total += copy.byteLength;
+    if (total > cap) throw new Overrun("memory", `one turn sent more than ${cap / 2 ** 20} MB of bytes`);
+    bytes.push(copy);
+  }
+  return bytes;
+}
+
 function run(batches: Array<{ events: string; bytes: Uint8Array[] }>): void {
   const loaded = live;
   if (loaded === null || batches.length === 0) return;
   // Only exact-size arrays cross: a view would carry its whole backing buffer into the isolate.
   const exact = batches.map(({ bytes }) => bytes.map((b) => (b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b))));
   try {
-    loaded.dispatch.applySync(undefined, [batches.map((b) => b.events), exact], {
+    const outcome = loaded.dispatch.applySync(undefined, [batches.map((b) => b.events), exact], {
       timeout: loaded.limits.handler_timeout_ms, arguments: { copy: true },
     });
+    if (outcome !== "") throw new Overrun("crashed", `the sandbox runtime failed: ${String(outcome).slice(1, 2000)}`);
     collect(loaded);
   } catch (error) {
     failed(loaded, error);

@@ -1,5 +1,33 @@
 // Messages between the playground server and a session's sandbox host process (Node IPC, structured clone).
 
+/** At most this many byte payloads leave the isolate per turn. */
+export const MAX_FLUSH_PAYLOADS = 10_000;
+
+/** At most this many bytes leave the isolate per turn: the session's memory cap (the isolate holds no more). */
+export function flush_bytes_cap(memory_mb: number): number {
+  return memory_mb * 2 ** 20;
+}
+
+/**
+ * What Node and isolated-vm take in a sandbox process besides the isolate's heap. Measured (Node 20,
+ * isolated-vm 5.0.4): a sandbox process serving a loaded session is at about 52 MB RSS (VmData 104 MB);
+ * holding 48 MB of arrays, 99 MB; a bomb stopped at the 64 MB heap cap peaked at 138 MB.
+ */
+export const PROCESS_ALLOWANCE_MB = 192;
+
+/** The sandbox process's resident memory cap: past it the server kills the process ("memory"). */
+export function process_cap_mb(memory_mb: number): number {
+  return memory_mb + PROCESS_ALLOWANCE_MB;
+}
+
+/**
+ * RLIMIT_DATA of a sandbox process (it runs under one: measured VmData is 104 MB idle, 152 MB with a full
+ * heap): it stops an allocation burst faster than the RSS poll, which remains the cap that reports.
+ */
+export function data_limit_mb(process_cap: number): number {
+  return 2 * process_cap;
+}
+
 export interface SandboxLimits {
   handler_timeout_ms: number;
   memory_mb: number;

@@ -6,40 +6,32 @@
 import * as channels from "../../channels/index.ts";
 import type { ASGIApp, ASGIReceiveEvent, ASGISendEvent, ChannelMessage, Scope } from "../../channels/index.ts";
 import type { TraceEntry } from "../protocol.ts";
+import { harden_builtins } from "./builtins.ts";
 import { describe_value, format_console } from "./describe.ts";
-import { BYTES, type SandboxEvent, type SandboxOp, type WireScope } from "./ops.ts";
+import { error_line, error_text, type ErrorText } from "./errors.ts";
+import { BYTES, type SandboxEvent, type WireScope } from "./ops.ts";
+import * as outbox from "./outbox.ts";
 
 const G = globalThis as unknown as Record<string, unknown>;
 const stringify = JSON.stringify;
 const parse = JSON.parse;
 const U8 = Uint8Array;
 const now = Date.now;
-const create = Object.create as (proto: null) => Record<number, unknown>;
 const keys = Object.keys;
+const freeze = Object.freeze;
+const define = Object.defineProperty;
+const apply = Reflect.apply;
+const promise_resolve = Promise.resolve.bind(Promise) as (value: unknown) => Promise<unknown>;
+const promise_then = Promise.prototype.then;
 const MAX_TIMERS = 1000;
 const MIN_INTERVAL_MS = 4;
+const { emit, put_bytes } = outbox;
 
-// ---- the outbox: ops and bytes until the host flushes them ----
-let ops = create(null);
-let op_count = 0;
-let bins = create(null);
-let bin_count = 0;
 let tracing = true;
-/** Counts flushes: a record emitted in the current generation can still be completed in place. */
-let generation = 0;
-
-function emit(op: SandboxOp): void {
-  ops[op_count++] = op;
-}
 
 /** Callers check `tracing` first: describing a message costs more than the rest of its delivery. */
 function trace(entry: TraceEntry): void {
   emit({ op: "trace", entry: { ...entry, t: now() } as TraceEntry });
-}
-
-function put_bytes(bytes: Uint8Array): { [BYTES]: number } {
-  bins[bin_count] = new U8(bytes); // a fresh, exact-size copy: never the learner's object
-  return { [BYTES]: bin_count++ };
 }
 
 // ---- connections ----
@@ -119,7 +111,7 @@ class Conn {
     this.finished = true;
     connections.delete(this.cid);
     if (this.channel_name !== undefined) by_channel.delete(this.channel_name);
-    emit({ op: "end", cid: this.cid, error: error === undefined ? null : error_data(error) });
+    emit({ op: "end", cid: this.cid, error: error === undefined ? null : error_text(error) });
   }
 }
 
@@ -133,11 +125,6 @@ function bytes_of(text: string): Uint8Array {
   const out = new U8(text.length);
   for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0xff;
   return out;
-}
-
-function error_data(error: unknown): { name: string; message: string; stack: string } {
-  if (error instanceof Error) return { name: String(error.name), message: String(error.message), stack: String(error.stack ?? "") };
-  return { name: "Error", message: String(error), stack: "" };
 }
 
 function scope_of(wire: WireScope): Scope {
@@ -193,15 +180,15 @@ function traced_dispatch(original: (this: channels.Consumer, message: channels.C
     inflight.add(running);
     // Logged where the call starts; completed in place if it ends before the host reads the outbox.
     const entry = { kind: "handler" as const, conn: conn.tag, consumer, name, message: describe_value(message), t: running.started };
-    const born = generation;
+    const born = outbox.current_generation();
     emit({ op: "trace", entry });
     const previous = current;
     current = conn;
     const done = (result: unknown, error?: unknown) => {
       inflight.delete(running);
-      const ending: TraceEntry = born === generation ? entry : { ...entry, t: now(), ended: true };
+      const ending: TraceEntry = born === outbox.current_generation() ? entry : { ...entry, t: now(), ended: true };
       ending.duration_ms = now() - running.started;
-      if (error !== undefined) ending.error = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      if (error !== undefined) ending.error = error_line(error);
       else if (result !== undefined) ending.result = describe_value(result);
       if (ending !== entry && tracing) emit({ op: "trace", entry: ending });
     };
@@ -323,13 +310,14 @@ function open(cid: string, label: string, wire: WireScope): void {
   const previous = current;
   current = conn;
   try {
-    let run: Promise<void>;
+    let run: unknown;
     try {
       run = application!(scope_of(wire), conn.receive, conn.send);
     } catch (error) {
-      run = Promise.reject(error);
+      return conn.end(error);
     }
-    run.then(() => conn.end(undefined), (error: unknown) => conn.end(error));
+    // The app's result may be anything (a thenable whose `then` throws): the runtime's own Promise takes it.
+    apply(promise_then, promise_resolve(run), [() => conn.end(undefined), (error: unknown) => conn.end(error)]);
   } finally {
     current = previous;
   }
@@ -349,7 +337,10 @@ function fire(id: number): void {
   try {
     timer.fn(...timer.args);
   } catch (error) {
-    if (tracing) trace({ kind: "error", message: `${error instanceof Error ? error.name : "Error"}: ${error instanceof Error ? error.message : String(error)}`, stack: error instanceof Error ? String(error.stack ?? "") : undefined, code: "TIMER_CALLBACK_ERROR" });
+    if (tracing) {
+      const e = error_text(error);
+      trace({ kind: "error", message: `${e.name}: ${e.message}`, stack: e.stack || undefined, code: "TIMER_CALLBACK_ERROR" });
+    }
   } finally {
     current_timer = null;
   }
@@ -374,65 +365,87 @@ function deliver_batch(events: SandboxEvent[], binaries: Uint8Array[]): void {
   }
 }
 
-G.__runtime = {
-  /** After the learner's module ran: find what to serve. Returns JSON describing it. */
+// ---- the host's entry points ----
+// The host takes references to these before the learner's module runs, and `__runtime` can be neither
+// replaced nor changed. Each returns a string or a number and never throws a learner value: isolated-vm
+// would copy it out (running its getters) with no deadline. A string starting with FAULT is an error.
+const FAULT = "\u0001";
+let load_error: ErrorText | null = null;
+
+function fault(error: unknown): string {
+  try {
+    return `${FAULT}${stringify(error_text(error))}`;
+  } catch {
+    return `${FAULT}{"name":"Error","message":"the sandbox runtime failed","stack":""}`;
+  }
+}
+
+function describe_suspect(): string {
+  let last: Running | null = null;
+  for (const running of inflight) last = running;
+  if (last !== null) return stringify({ cid: last.conn.cid, label: last.conn.label, handler: `${last.consumer}.${last.handler}` });
+  if (current_timer === null && last_consumer !== null && last_conn !== null) {
+    let name = "";
+    try {
+      name = channels.get_handler_name(last_message);
+    } catch {
+      name = "dispatch";
+    }
+    return stringify({ cid: last_conn.cid, label: last_conn.label, handler: `${String(last_consumer.constructor.name)}.${name}` });
+  }
+  if (current_timer !== null) return stringify({ timer: current_timer, cid: current?.cid, label: current?.label });
+  return stringify(current ? { cid: current.cid, label: current.label } : {});
+}
+
+harden_builtins(G);
+
+const entry_points = freeze({
+  /** The learner's script is wrapped in try/catch ending here: what its top level threw, as text. */
+  caught(error: unknown): void {
+    load_error = error_text(error);
+  },
+  /** After the learner's module ran: find what to serve. JSON of { exports } or { error }. */
   load(): string {
-    const user = (G.__user ?? {}) as Record<string, unknown>;
-    application = find_application(user);
-    return stringify({ exports: keys(user) });
+    try {
+      if (load_error !== null) return stringify({ error: load_error });
+      const user = (G.__user ?? {}) as Record<string, unknown>;
+      application = find_application(user);
+      return stringify({ exports: keys(user).map((k) => String(k)) });
+    } catch (error) {
+      return stringify({ error: error_text(error) });
+    }
   },
-  /** Delivers batches of events (each JSON, with the bytes it refers to), in order. */
-  dispatch(batches: string[], binaries_per_batch: Uint8Array[][]): void {
-    for (let b = 0; b < batches.length; b++) deliver_batch(parse(batches[b]!) as SandboxEvent[], binaries_per_batch[b] ?? []);
+  /** Delivers batches of events (each JSON, with the bytes it refers to), in order. "" or a FAULT. */
+  dispatch(batches: string[], binaries_per_batch: Uint8Array[][]): string {
+    try {
+      for (let b = 0; b < batches.length; b++) deliver_batch(parse(batches[b]!) as SandboxEvent[], binaries_per_batch[b] ?? []);
+      return "";
+    } catch (error) {
+      return fault(error);
+    }
   },
-  /**
-   * Everything that happened since the last flush: the timer ops (for the sandbox process), a NUL, then the
-   * rest (for the server) as JSON. Bytes are taken with take_bytes.
-   */
   flush(): string {
-    const out: SandboxOp[] = [];
-    const timer_ops: SandboxOp[] = [];
-    for (let i = 0; i < op_count; i++) {
-      const op = ops[i] as SandboxOp;
-      if (op.op === "trace" && op.entry.kind === "handler" && op.entry.duration_ms === undefined) op.entry.running = true;
-      if (op.op === "timer" || op.op === "clear") timer_ops.push(op);
-      else out.push(op);
+    try {
+      return outbox.flush();
+    } catch (error) {
+      return fault(error);
     }
-    generation++;
-    ops = create(null);
-    op_count = 0;
-    return `${stringify(timer_ops)}\u0000${stringify(out)}`;
   },
-  /** Number of byte payloads waiting; take each with take_bytes(i). */
-  bytes_count(): number {
-    return bin_count;
-  },
-  take_bytes(index: number): Uint8Array {
-    const bytes = bins[index] as Uint8Array;
-    if (index === bin_count - 1) {
-      bins = create(null);
-      bin_count = 0;
-    }
-    return bytes;
-  },
+  bytes_count: outbox.bytes_count,
+  bytes_size: outbox.bytes_size,
+  take_bytes: outbox.take_bytes,
+  drop_bytes: outbox.drop_bytes,
   set_tracing(on: boolean): void {
-    tracing = on;
+    tracing = on === true;
   },
   /** Who was running when a deadline hit: the newest unfinished handler, or a timer callback. */
   suspect(): string {
-    let last: Running | null = null;
-    for (const running of inflight) last = running;
-    if (last !== null) return stringify({ cid: last.conn.cid, label: last.conn.label, handler: `${last.consumer}.${last.handler}` });
-    if (current_timer === null && last_consumer !== null && last_conn !== null) {
-      let name = "";
-      try {
-        name = channels.get_handler_name(last_message);
-      } catch {
-        name = "dispatch";
-      }
-      return stringify({ cid: last_conn.cid, label: last_conn.label, handler: `${last_consumer.constructor.name}.${name}` });
+    try {
+      return describe_suspect();
+    } catch {
+      return "{}";
     }
-    if (current_timer !== null) return stringify({ timer: current_timer, cid: current?.cid, label: current?.label });
-    return stringify(current ? { cid: current.cid, label: current.label } : {});
   },
-};
+});
+export type EntryPoints = typeof entry_points;
+define(G, "__runtime", { value: entry_points, writable: false, configurable: false, enumerable: false });
