@@ -20,7 +20,7 @@ const good = {
 
 describe("parse_ops", () => {
   it("takes every op the runtimes write", () => {
-    for (const [name, op] of Object.entries(good)) expect(parse_ops([op])[0], name).toEqual(op);
+    for (const [name, op] of Object.entries(good)) expect(parse_ops([op])[0], name).toEqual({ ...op, size: expect.any(Number) });
   });
 
   // Each field of each op, with a wrong type, null, something huge and something deeply nested.

@@ -4,8 +4,11 @@ import { execFile, fork, type ChildProcess } from "node:child_process";
 import { readFile } from "node:fs/promises";
 // @ts-expect-error a plain JavaScript module, without types
 import { build_server } from "../../scripts/build-server.mjs";
-import { data_limit_mb, process_cap_mb, type FromSandbox, type SandboxLimits, type StopReason, type ToSandbox } from "./sandbox/ipc.ts";
-import type { SandboxEvent, SandboxOp } from "./sandbox/ops.ts";
+import { data_limit_mb, process_cap_mb, type SandboxLimits, type StopReason, type ToSandbox } from "./sandbox/ipc.ts";
+import { FromSandbox } from "./sandbox/from-sandbox.ts";
+import type { Suspect } from "./protocol.ts";
+import { parse_ops, type BadOp, type SizedOp } from "./app-ops.ts";
+import type { SandboxEvent } from "./sandbox/ops.ts";
 import { TurnBatch } from "./turn-batch.ts";
 
 let host_bundle: Promise<string> | null = null;
@@ -48,26 +51,27 @@ async function cpu_ticks(pid: number): Promise<number | null> {
 }
 
 export interface SandboxListener {
-  ops(ops: SandboxOp[], bytes: Uint8Array[], version: number): void;
+  /** Ops as parsed (app-ops.ts): a malformed one arrives as a BadOp, for the session to report. */
+  ops(ops: Array<SizedOp | BadOp>, bytes: Uint8Array[], version: number): void;
   /** The isolate stopped (deadline, memory) or the process died; every connection it served is gone. */
-  stopped(reason: StopReason, detail: string, suspect: { cid?: string; label?: string; handler?: string; timer?: number }, version: number): void;
+  stopped(reason: StopReason, detail: string, suspect: Suspect, version: number): void;
 }
 
 export type LoadOutcome =
   | { ok: true; exports: string[]; ms: number }
   | { ok: false; error: { name: string; message: string; stack: string } };
 
-const OP_KINDS = new Set(["send", "end", "trace"]);
+/** The largest ops text one flush may hand the server; past it the batch is refused as a whole. */
+const MAX_OPS_TEXT = 32 * 1024 * 1024;
 
-/** The child is ours, the isolate inside it is not: ops are checked for shape before the server acts on them. */
-function valid_op(op: unknown): op is SandboxOp {
-  if (op === null || typeof op !== "object") return false;
-  const o = op as Record<string, unknown>;
-  if (!OP_KINDS.has(o.op as string)) return false;
-  if (o.op === "trace") return o.entry !== null && typeof o.entry === "object";
-  if (typeof o.cid !== "string") return false;
-  if (o.op === "send") return o.message !== null && typeof o.message === "object";
-  return o.error === null || (typeof o.error === "object" && typeof (o.error as { message?: unknown }).message === "string");
+/** The child is ours, the isolate inside it is not: every op is parsed strictly before the server acts on it. */
+function parse_ops_text(text: string): Array<SizedOp | BadOp> {
+  if (text.length > MAX_OPS_TEXT) return [{ op: "bad", reason: `one flush of ${text.length} characters of ops (at most ${MAX_OPS_TEXT})` }];
+  try {
+    return parse_ops(JSON.parse(text));
+  } catch {
+    return [{ op: "bad", reason: "the ops are not JSON" }];
+  }
 }
 
 export class SandboxProcess {
@@ -84,7 +88,6 @@ export class SandboxProcess {
   private kill_reason: { reason: StopReason; detail: string } | null = null;
   private cpu_seen: { ticks: number; at: number } | null = null;
   private last_pong = Date.now();
-
   private ping_id = 0;
   private version = 0;
   private tracing = true;
@@ -97,7 +100,11 @@ export class SandboxProcess {
     // SANDBOX_NODE_OPTIONS (e.g. "--cpu-prof") is for profiling the sandbox process.
     const execArgv = [...SANDBOX_V8_FLAGS, ...(process.env.SANDBOX_NODE_OPTIONS?.split(" ").filter(Boolean) ?? [])];
     const child = fork(script, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"], execArgv });
-    child.on("message", (message: FromSandbox) => this.on_message(message));
+    child.on("message", (message: unknown) => {
+      const parsed = FromSandbox.safeParse(message);
+      if (parsed.success) return this.on_message(parsed.data);
+      this.kill(child, { reason: "crashed", detail: "the sandbox process sent a message the server does not take" });
+    });
     child.once("exit", (code, signal) => this.on_exit(child, code, signal));
     this.child = child;
     this.kill_reason = null;
@@ -154,20 +161,12 @@ export class SandboxProcess {
         return;
       }
       case "ops": {
-        if (message.version !== this.version || typeof message.ops !== "string") return;
-        let parsed: unknown;
-        try {
-          parsed = JSON.parse(message.ops);
-        } catch {
-          return;
-        }
-        if (!Array.isArray(parsed)) return;
-        const ops = parsed.filter(valid_op);
-        this.listener.ops(ops, Array.isArray(message.bytes) ? message.bytes : [], message.version);
+        if (message.version !== this.version) return;
+        this.listener.ops(parse_ops_text(message.ops), message.bytes, message.version);
         return;
       }
       case "stopped":
-        this.listener.stopped(message.reason, String(message.detail), message.suspect ?? {}, message.version);
+        this.listener.stopped(message.reason, message.detail, message.suspect, message.version);
         return;
       case "pong":
         this.last_pong = Date.now();

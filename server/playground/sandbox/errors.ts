@@ -25,9 +25,11 @@ export interface ErrorText {
   stack: string;
 }
 
-/** Cuts `s` to `max` characters and says how long it was. */
+/** Cuts `s` to at most `max` characters, saying how long it was (the server refuses longer: app-ops.ts' ErrorData). */
 export function cap(s: string, max: number): string {
-  return s.length > max ? `${slice(s, 0, max)}… (${s.length} characters)` : s;
+  if (s.length <= max) return s;
+  const note = `… (${s.length} characters)`;
+  return `${slice(s, 0, max - note.length)}${note}`;
 }
 
 /** A learner value as a string, never throwing (a throwing toString gives `fallback`). */

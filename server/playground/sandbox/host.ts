@@ -87,10 +87,13 @@ function schedule(): void {
   });
 }
 
+/** The longest detail the server takes in a "stopped" message (from-sandbox.ts). */
+const MAX_DETAIL = 2000;
+
 function fatal(message: string): void {
   // The isolate's thread may be parked for good: report, then leave the process at once.
   try {
-    send({ t: "stopped", version: live?.version ?? 0, reason: "memory", detail: message, suspect: {} });
+    send({ t: "stopped", version: live?.version ?? 0, reason: "memory", detail: message.slice(0, MAX_DETAIL), suspect: {} });
   } finally {
     process.kill(process.pid, "SIGKILL");
   }
@@ -179,7 +182,7 @@ function failed(loaded: Loaded, error: unknown): void {
     reason = "memory";
   }
   stop(loaded);
-  send({ t: "stopped", version: loaded.version, reason, detail: message, suspect });
+  send({ t: "stopped", version: loaded.version, reason, detail: message.slice(0, MAX_DETAIL), suspect });
 }
 
 /** Takes what the isolate did (sends, timers, trace records) and passes it on. */

@@ -42,11 +42,5 @@ export type ToSandbox =
 
 export type StopReason = "timeout" | "memory" | "crashed";
 
-export type FromSandbox =
-  | { t: "loaded"; version: number; ok: true; exports: string[]; ms: number }
-  | { t: "loaded"; version: number; ok: false; error: { name: string; message: string; stack: string } }
-  /** `ops` is the JSON of a SandboxOp[] (no timer ops) as the isolate wrote it; the server checks each op. */
-  | { t: "ops"; version: number; ops: string; bytes: Uint8Array[] }
-  /** The isolate was stopped (its connections are gone); `suspect` names what was running. */
-  | { t: "stopped"; version: number; reason: StopReason; detail: string; suspect: { cid?: string; label?: string; handler?: string; timer?: number } }
-  | { t: "pong"; id: number };
+/** What the sandbox process sends back: its schema is from-sandbox.ts (the server parses every message with it). */
+export type { FromSandbox } from "./from-sandbox.ts";
