@@ -17,14 +17,14 @@ export interface Server {
   tail: string[];
   /** Lines it printed since start, counted by a pattern (errors it logged while under attack). */
   lines: string[];
-  /** Every process seen below it (memory() records them), so none outlives a server that died. */
-  seen: Set<number>;
+  /** Every process seen below it (memory() records them), with its start time: none outlives a server that died. */
+  seen: Map<number, string>;
   /** Stops it (SIGTERM, then SIGKILL after 5 s) and kills whatever it started that is still running. */
   stop(): Promise<void>;
 }
 
 /** Servers still running, with the processes seen below them: killed if the bench exits early (it threw). */
-const live = new Map<ChildProcess, Set<number>>();
+const live = new Map<ChildProcess, Map<number, string>>();
 process.once("exit", () => {
   for (const [child, seen] of live) {
     child.kill("SIGKILL");
@@ -38,10 +38,10 @@ export async function start_server(env: Record<string, string>): Promise<Server>
     cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: "127.0.0.1" }, stdio: ["ignore", "pipe", "pipe"],
   });
   const server: Server = {
-    port, pid: child.pid!, origin: `http://127.0.0.1:${port}`, exit: null, tail: [], lines: [], seen: new Set(),
+    port, pid: child.pid!, origin: `http://127.0.0.1:${port}`, exit: null, tail: [], lines: [], seen: new Map(),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
-        for (const pid of descendants(child.pid!)) server.seen.add(pid);
+        remember(server, descendants(child.pid!));
         child.kill("SIGTERM");
         const gone = new Promise((r) => child.once("exit", r));
         // A server that does not stop on SIGTERM within 5 s is killed: the bench must not leave it behind.
@@ -111,12 +111,27 @@ export function descendants(root: number): number[] {
   return out;
 }
 
-/** Kills the processes in `pids` that still run this checkout's server code (a pid may have been reused). */
-function kill_leftovers(pids: Set<number>): void {
+/** A process's start time (clock ticks since boot): with its pid, it names the process even after pid reuse. */
+function started_at(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function remember(server: Server, pids: number[]): void {
   for (const pid of pids) {
-    try {
-      if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(ROOT)) process.kill(pid, "SIGKILL");
-    } catch { /* already gone */ }
+    const start = started_at(pid);
+    if (start !== undefined && !server.seen.has(pid)) server.seen.set(pid, start);
+  }
+}
+
+/** Kills the processes in `seen` still running: the same pid and start time, so never one that reused a pid. */
+function kill_leftovers(seen: Map<number, string>): void {
+  for (const [pid, start] of seen) {
+    if (started_at(pid) !== start) continue;
+    try { process.kill(pid, "SIGKILL"); } catch { /* gone meanwhile */ }
   }
 }
 
@@ -125,7 +140,7 @@ export interface Memory { server_mb: number; tree_mb: number; processes: number 
 export function memory(server: Server): Memory {
   const pid = server.pid;
   const below = descendants(pid);
-  for (const p of below) server.seen.add(p);
+  remember(server, below);
   const own = rss_kb(pid);
   const tree = below.reduce((sum, p) => sum + rss_kb(p), own);
   return { server_mb: own / 1024, tree_mb: tree / 1024, processes: 1 + below.length };
