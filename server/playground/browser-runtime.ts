@@ -6,11 +6,12 @@ import type { LoadOutcome, SandboxListener } from "./supervisor.ts";
 import { parse_ops } from "./app-ops.ts";
 import type { PyOps, ServerMessage, Suspect } from "./protocol.ts";
 import type { SandboxEvent } from "./sandbox/ops.ts";
+import { event_size, InFlight } from "./in-flight.ts";
 import { TurnBatch } from "./turn-batch.ts";
 
-/** What the runtime needs of a control socket: a way to send it a message. */
+/** What the runtime needs of a control socket: a way to send it a message, settled once its socket took it. */
 export interface BrowserHost {
-  post(message: ServerMessage): void;
+  post(message: ServerMessage): Promise<void>;
 }
 
 export type PythonLoadOutcome = LoadOutcome & { served?: string; line?: number; column?: number };
@@ -22,7 +23,16 @@ const NO_TAB = "The Python app runs in the playground's browser tab, and no tab 
 export class BrowserRuntime {
   private host: BrowserHost | null = null;
   private loads = new Map<number, (outcome: PythonLoadOutcome) => void>();
-  private readonly batch = new TurnBatch<Exclude<SandboxEvent, { k: "timer" }>>((events) => this.host?.post({ type: "py_events", version: this.version, events }));
+  private readonly in_flight = new InFlight();
+  private readonly batch = new TurnBatch<Exclude<SandboxEvent, { k: "timer" }>>((events) => {
+    const size = this.queued;
+    this.queued = 0;
+    const host = this.host;
+    if (host === null) return this.in_flight.taken(size);
+    void host.post({ type: "py_events", version: this.version, events }).then(() => this.in_flight.taken(size));
+  });
+  /** Bytes of the events queued this turn, counted in flight from the moment they are queued. */
+  private queued = 0;
   private version = 0;
 
   constructor(private readonly listener: SandboxListener) {}
@@ -51,6 +61,8 @@ export class BrowserRuntime {
     if (this.host !== host) return;
     this.host = null;
     this.batch.clear();
+    this.queued = 0;
+    this.in_flight.reset();
     this.fail_loads("The browser tab running the Python app disconnected while loading");
     if (this.version !== 0) this.listener.stopped("crashed", "the browser tab running the Python app disconnected", {}, this.version);
     this.version = 0;
@@ -79,9 +91,17 @@ export class BrowserRuntime {
     resolve?.(outcome);
   }
 
+  /** While the tab's socket has not taken what was sent to it, a promise for when it has (see in-flight.ts). */
+  backlog(): Promise<void> | null {
+    return this.in_flight.backlog();
+  }
+
   /** Queues an event; what one turn of the event loop queued goes to the tab as one message. */
   event(event: SandboxEvent, bytes?: Uint8Array): void {
     if (this.host === null || event.k === "timer") return; // timers stay in the tab
+    const size = event_size(event, bytes);
+    this.queued += size;
+    this.in_flight.add(size);
     if (bytes !== undefined) (event as { event: Record<string, unknown> }).event.bytes = { $b64: Buffer.from(bytes).toString("base64") };
     this.batch.push(event);
   }

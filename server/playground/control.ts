@@ -79,8 +79,8 @@ export function control_consumer(manager: SessionManager): ConsumerClass {
       session.from_tab(this, message);
     }
 
-    post(message: ServerMessage): void {
-      void this.reply(message).catch(() => {});
+    post(message: ServerMessage): Promise<void> {
+      return this.reply(message).catch(() => {});
     }
 
     deliver(frame: string): Promise<void> {

@@ -266,10 +266,13 @@ export class Session {
         backend.event({ k: "event", cid: conn.cid, event: { ...event } });
       }
       if (event.type === "websocket.disconnect") return;
+      // The app is behind: leave the client's next events in its socket until it catches up.
+      const behind = backend.backlog();
+      if (behind !== null) await behind;
     }
   }
 
-  private backend(conn: PlayConnection): Pick<SandboxProcess, "event"> {
+  private backend(conn: PlayConnection): Pick<SandboxProcess, "event" | "backlog"> {
     return conn.language === "python" ? this.python : this.sandbox;
   }
 

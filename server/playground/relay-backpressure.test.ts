@@ -1,0 +1,51 @@
+// A client that writes without reading, through a session: what waits for the sandbox stays bounded, the rest
+// waits in the client's socket, and the client is closed once its unread replies pass the write limit.
+import { afterEach, expect, it } from "vitest";
+import type { Session } from "./session.ts";
+import type { SandboxProcess } from "./supervisor.ts";
+import { start_playground, type PlaygroundServer } from "./test-support.ts";
+
+let pg: PlaygroundServer;
+afterEach(async () => pg?.close());
+
+it("keeps what waits for the sandbox under its bound while a client writes 48 MiB and reads nothing", async () => {
+  pg = await start_playground();
+  const control = await pg.session();
+  await control.run(`import { AsyncWebsocketConsumer } from "channels";
+export class Echo extends AsyncWebsocketConsumer {
+  async connect() { await this.accept(); }
+  async receive(text_data?: string) { await this.send({ text_data }); }
+}`);
+  const session = pg.playground.manager.get(control.id) as Session;
+  const sandbox = (session as unknown as { sandbox: SandboxProcess }).sandbox;
+  const c = control.client("", "flood");
+  expect(await c.outcome).toBe("open");
+  (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  const mib = "m".repeat(1024 * 1024 - 16);
+  let most = 0;
+  let inbound = 0;
+  const sample = setInterval(() => {
+    most = Math.max(most, sandbox.in_flight_bytes);
+    inbound = Math.max(inbound, pg.server.stats().inbound_bytes);
+  }, 5);
+  try {
+    for (let i = 0; i < 48 && c.ws.readyState === c.ws.OPEN; i++) {
+      c.ws.send(mib);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const closed = await c.closed;
+    expect([1006, 1008]).toContain(closed.code); // 1008 if the close frame got through the unread bytes
+  } finally {
+    clearInterval(sample);
+  }
+  expect(most).toBeGreaterThan(0);
+  expect(most).toBeLessThanOrEqual(2 * 1024 * 1024 + 1024); // the high mark (1 MiB) and one message past it
+  expect(inbound).toBeLessThanOrEqual(2 * 1024 * 1024 + 64 * 1024);
+  expect(pg.logs.some((l) => /WS_WRITE_LIMIT|WS_WRITE_TIMEOUT/.test(l))).toBe(true);
+  // The session serves the next client.
+  const next = control.client("", "next");
+  expect(await next.outcome).toBe("open");
+  next.ws.send("hi");
+  expect(await next.next()).toBe("hi");
+  next.ws.close();
+}, 60_000);
