@@ -49,3 +49,37 @@ export class Echo extends AsyncWebsocketConsumer {
   expect(await next.next()).toBe("hi");
   next.ws.close();
 }, 60_000);
+
+const STREAM = `import { AsyncWebsocketConsumer } from "channels";
+const chunk = "x".repeat(1024 * 1024);
+export class Stream extends AsyncWebsocketConsumer {
+  async connect() {
+    await this.accept();
+    let n = 0;
+    const id = setInterval(() => { if (++n > 100) clearInterval(id); else void this.send({ text_data: chunk }); }, 50);
+  }
+}`;
+
+it("streams 100 MiB from a timer (20 MiB/s) to a client that reads, within the session's memory cap", async () => {
+  pg = await start_playground();
+  const control = await pg.session();
+  await control.run(STREAM);
+  const c = control.client("", "reader");
+  expect(await c.outcome).toBe("open");
+  for (let i = 0; i < 100; i++) expect(((await c.next()) as string).length).toBe(1024 * 1024);
+  expect(control.records.filter((r) => r.kind === "error")).toEqual([]);
+  c.ws.close();
+}, 30_000);
+
+it("closes a client that stops reading a stream with 1008, and drops what the app sends it afterwards", async () => {
+  pg = await start_playground();
+  const control = await pg.session();
+  await control.run(STREAM);
+  const c = control.client("", "sleeper");
+  expect(await c.outcome).toBe("open");
+  (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+  await new Promise((r) => setTimeout(r, 5500));
+  expect(pg.logs.some((l) => /sleeper.*1008.*WS_WRITE_LIMIT/.test(l))).toBe(true);
+  expect(control.records.filter((r) => r.kind === "error")).toEqual([]);
+  c.ws.terminate();
+}, 30_000);

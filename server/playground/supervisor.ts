@@ -22,9 +22,10 @@ function host_script(): Promise<string> {
 /**
  * V8 flags of every sandbox process: the isolate's memory limit counts the JS heap only, and neither a
  * WebAssembly.Memory nor a resizable ArrayBuffer's growth is on it (eight filled 64 MiB memories, or one
- * buffer resized to 512 MB, passed a 64 MB cap).
+ * buffer resized to 512 MB, passed a 64 MB cap). gc() lets the process collect its own garbage before the
+ * resident-memory cap would count it (host.ts).
  */
-export const SANDBOX_V8_FLAGS = ["--no-expose-wasm", "--no-harmony-rab-gsab"];
+export const SANDBOX_V8_FLAGS = ["--no-expose-wasm", "--no-harmony-rab-gsab", "--expose-gc"];
 
 /** How often the server reads a sandbox process's resident memory (a read of /proc/<pid>/status). */
 const RSS_POLL_MS = 150;

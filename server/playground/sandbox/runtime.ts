@@ -66,6 +66,8 @@ class Conn {
 
   put(event: ASGIReceiveEvent): void {
     if (this.finished) return;
+    // As on the server: once the client is gone, what the app still sends is dropped, not relayed.
+    if (event.type === "websocket.disconnect") this.state.disconnected();
     const waiter = this.waiter;
     if (waiter === null) return void this.items.push(event);
     this.waiter = null;
@@ -109,6 +111,8 @@ class Conn {
   end(error: unknown): void {
     if (this.finished) return;
     this.finished = true;
+    // A timer the app left behind may still call send: it has nowhere to go.
+    this.state.disconnected();
     connections.delete(this.cid);
     if (this.channel_name !== undefined) by_channel.delete(this.channel_name);
     emit({ op: "end", cid: this.cid, error: error === undefined ? null : error_text(error) });
