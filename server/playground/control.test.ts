@@ -29,12 +29,18 @@ async function echoes(control: ControlClient, label = "bystander"): Promise<void
 
 const deep_json = (levels: number): string => `${"[".repeat(levels)}1${"]".repeat(levels)}`;
 
-const session_of = (control: ControlClient): Session => pg.playground.manager.get(control.id)!;
-
-it("answers every malformed control message with an error and acts on none", async () => {
+/** A new playground with one session serving the echo consumer. */
+async function echo_session(): Promise<ControlClient> {
   pg = await start_playground();
   const control = await pg.session();
   await control.run(ECHO);
+  return control;
+}
+
+const session_of = (control: ControlClient): Session => pg.playground.manager.get(control.id)!;
+
+it("answers every malformed control message with an error and acts on none", async () => {
+  const control = await echo_session();
   const bad: unknown[] = [
     "not json", "[]", "null", 5, { type: "run" }, { type: "run", code: 5 }, { type: "run", code: null },
     { type: "run", code: "x".repeat(200_001) }, { type: "run", code: "", language: "cobol" },
@@ -54,9 +60,7 @@ it("answers every malformed control message with an error and acts on none", asy
 });
 
 it("ignores the tab's messages on a TypeScript session: a forged py_ops trace 100,000 deep changes nothing", async () => {
-  pg = await start_playground();
-  const control = await pg.session();
-  await control.run(ECHO);
+  const control = await echo_session();
   const session = session_of(control);
   const seq = session.trace.records().length;
   const ops = [{ op: "trace", entry: { kind: "receive", message: "DEEP" } }, { op: "trace", entry: { kind: "console", level: "log", text: "forged" } }];
@@ -68,9 +72,7 @@ it("ignores the tab's messages on a TypeScript session: a forged py_ops trace 10
 });
 
 it("drops malformed sandbox ops with one log record and closes the connection they name with 1011", async () => {
-  pg = await start_playground();
-  const control = await pg.session();
-  await control.run(ECHO);
+  const control = await echo_session();
   const session = session_of(control);
   // What a runtime whose entry points were replaced could hand the server (the ops the attack used).
   const forged = [
@@ -99,9 +101,7 @@ it("drops malformed sandbox ops with one log record and closes the connection th
 });
 
 it("takes one hello per socket, keeps a few viewers per session, and compares tokens of any characters", async () => {
-  pg = await start_playground();
-  const control = await pg.session();
-  await control.run(ECHO);
+  const control = await echo_session();
   const session = session_of(control);
   const token = session.token;
   // 2,000 hellos on one socket: one welcome (with the code), one sink, and short errors for the rest.
@@ -199,4 +199,23 @@ export class Chatty extends AsyncWebsocketConsumer {
   }
   chatty.ws.terminate();
   control.ws.terminate();
+});
+
+it("replays a trace of 4 MB errors to a second viewer in frames under the message limit", async () => {
+  pg = await start_playground();
+  const control = await pg.session();
+  await control.run(`${ECHO}
+const big = "x".repeat(4 * 1024 * 1024);
+let n = 0;
+const id = setInterval(() => { if (++n > 20) clearInterval(id); throw new Error(big + n); }, 20);`);
+  await control.record((r) => r.kind === "error" && r.message.endsWith("characters)") && control.records.filter((x) => x.kind === "error").length >= 20, 10_000);
+  const second = await ControlClient.open(control.ws.url, pg.origin);
+  const sizes: number[] = [];
+  second.ws.on("message", (data: Buffer) => sizes.push(data.length));
+  second.send({ type: "hello", token: session_of(control).token, since: 0 });
+  await second.record((r) => r.kind === "error" && r.message.includes("x".repeat(100)));
+  expect(Math.max(...sizes)).toBeLessThan(1024 * 1024);
+  for (const r of second.records) if (r.kind === "error") expect(r.message.length).toBeLessThanOrEqual(10_000);
+  second.ws_base = control.ws_base;
+  await echoes(second);
 });

@@ -60,23 +60,25 @@ export class Stream extends AsyncWebsocketConsumer {
   }
 }`;
 
-it("streams 100 MiB from a timer (20 MiB/s) to a client that reads, within the session's memory cap", async () => {
+/** A playground whose session streams, and its client named `label`, connected. */
+async function streaming(label: string) {
   pg = await start_playground();
   const control = await pg.session();
   await control.run(STREAM);
-  const c = control.client("", "reader");
+  const c = control.client("", label);
   expect(await c.outcome).toBe("open");
+  return { control, c };
+}
+
+it("streams 100 MiB from a timer (20 MiB/s) to a client that reads, within the session's memory cap", async () => {
+  const { control, c } = await streaming("reader");
   for (let i = 0; i < 100; i++) expect(((await c.next()) as string).length).toBe(1024 * 1024);
   expect(control.records.filter((r) => r.kind === "error")).toEqual([]);
   c.ws.close();
 }, 30_000);
 
 it("closes a client that stops reading a stream with 1008, and drops what the app sends it afterwards", async () => {
-  pg = await start_playground();
-  const control = await pg.session();
-  await control.run(STREAM);
-  const c = control.client("", "sleeper");
-  expect(await c.outcome).toBe("open");
+  const { control, c } = await streaming("sleeper");
   (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
   await new Promise((r) => setTimeout(r, 5500));
   expect(pg.logs.some((l) => /sleeper.*1008.*WS_WRITE_LIMIT/.test(l))).toBe(true);

@@ -32,6 +32,8 @@ if (service !== null && (service.exitCode !== null || service.signalCode !== nul
 // A dead service fails every later build: leave, and the pool starts a fresh worker.
 service?.once("exit", (_code, signal) => process.exit(signal === null ? EXIT_SERVICE_CRASHED : EXIT_SERVICE_KILLED));
 // The server went away (or closed the pool): take the service down too, even mid-compile.
+// A reply under way when the server goes fails with EPIPE, reported as the process's "error"; "disconnect" ends it.
+process.on("error", () => {});
 process.once("disconnect", () => {
   service?.kill("SIGKILL");
   process.exit(0);

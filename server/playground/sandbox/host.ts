@@ -301,5 +301,7 @@ process.on("message", (message: ToSandbox) => {
     case "ping": return send({ t: "pong", id: message.id });
   }
 });
-// The server going away takes its sandboxes with it.
+// The server going away takes its sandboxes with it. A send already under way then fails with EPIPE, which
+// Node reports as the process's "error": the "disconnect" that follows ends the process.
 process.on("disconnect", () => process.exit(0));
+process.on("error", () => {});
