@@ -58,10 +58,28 @@ it("stops a `while True: pass` handler through Pyodide's interrupt buffer, as th
     expect(loaded.ok).toBe(true);
     const scope = { path: "/", raw_path: "/", query_string: "", headers: [], subprotocols: [], client: null, server: null };
     runtime.dispatch(JSON.stringify([{ k: "open", cid: "c1", label: "alice", scope }, { k: "event", cid: "c1", event: { type: "websocket.connect" } }, { k: "event", cid: "c1", event: { type: "websocket.receive", text: "spin" } }]));
-    const setter = new Worker("const { workerData } = require('node:worker_threads'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300); workerData[0] = 2;", { eval: true, workerData: buffer });
+    // The page interrupts whenever the worker has not answered for a while, again and again, so an interrupt
+    // that lands before the handler spins (the buffer is then cleared) is followed by another: so does this
+    // thread, watching a heartbeat this thread's loop keeps while it is not stuck in Python.
+    const state = new Int32Array(new SharedArrayBuffer(8));
+    const beat = () => Atomics.store(state, 0, Date.now() & 0x7fffffff);
+    beat();
+    const setter = new Worker(`
+      const { workerData: { buffer, state } } = require("node:worker_threads");
+      while (Atomics.load(state, 1) === 0) {
+        Atomics.wait(state, 1, 0, 50);
+        if ((Date.now() & 0x7fffffff) - Atomics.load(state, 0) > 300 && buffer[0] === 0) buffer[0] = 2;
+      }`, { eval: true, workerData: { buffer, state } });
     const started = Date.now();
-    while (!ops.some((op) => op.op === "stopped") && Date.now() - started < 10_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!ops.some((op) => op.op === "stopped") && Date.now() - started < 10_000) {
+      beat();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      beat();
+    }
+    Atomics.store(state, 1, 1);
+    Atomics.notify(state, 1);
     await setter.terminate();
+    buffer[0] = 0;
     expect(ops.find((op) => op.op === "stopped")).toMatchObject({ reason: "timeout", suspect: { cid: "c1", label: "alice", handler: "Spin.websocket_receive" } });
     // The interpreter is usable afterwards: the runtime loads and serves again.
     expect(JSON.parse(runtime.load(readFileSync(new URL("./examples/echo.py", import.meta.url), "utf8"))).ok).toBe(true);
