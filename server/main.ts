@@ -17,8 +17,10 @@ import { serve_ui } from "./static-ui.ts";
 
 const env = process.env;
 const number = (name: string, fallback: number) => (env[name] === undefined ? fallback : Number(env[name]));
+const logger = console_logger(env.LOG_LEVEL === "debug" ? "debug" : "info");
 const options: PlaygroundOptions = {
   ...DEFAULT_PLAYGROUND_OPTIONS,
+  log: logger.warn,
   handler_timeout_ms: number("HANDLER_TIMEOUT_MS", DEFAULT_PLAYGROUND_OPTIONS.handler_timeout_ms),
   memory_mb: number("SESSION_MEMORY_MB", DEFAULT_PLAYGROUND_OPTIONS.memory_mb),
   max_sessions: number("MAX_SESSIONS", DEFAULT_PLAYGROUND_OPTIONS.max_sessions),
@@ -44,7 +46,7 @@ if (REDIS_URL) {
 
 const host = env.HOST ?? "127.0.0.1";
 const port = number("PORT", 8000);
-const server = new ProtocolServer(application, { logger: console_logger(env.LOG_LEVEL === "debug" ? "debug" : "info") });
+const server = new ProtocolServer(application, { logger });
 playground.install(server.web);
 // The built UI (npm start builds it; `npm run dev` serves it from Vite instead), and the example app's page.
 const ui = join(project_root(), "dist/web");

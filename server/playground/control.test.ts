@@ -97,6 +97,7 @@ it("drops malformed sandbox ops with one log record and closes the connection th
   const records = await until(() => session.trace.records().filter((r) => r.kind === "error" && r.code === "BAD_OP").length >= forged.length - 1).then(() =>
     session.trace.records().filter((r) => r.kind === "error" && r.code === "BAD_OP"));
   expect(records.length).toBeGreaterThanOrEqual(forged.length - 1);
+  expect(pg.logs.filter((l) => l.includes("(BAD_OP)")).length).toBe(records.length);
   await echoes(control);
 });
 

@@ -30,6 +30,8 @@ export interface SessionOptions {
   trace_buffer: number;
   /** The protocol server's handshake timeout, to tell a dropped handshake from a client that left. */
   handshake_timeout_s: number;
+  /** The server's log, for what an operator should see (an app host that sent malformed ops). */
+  log?: (message: string) => void;
 }
 
 export interface RunResult {
@@ -303,7 +305,9 @@ export class Session {
   private refuse_ops(bad: BadOp[], refused: number, version: number): void {
     const count = bad.length + refused;
     const reason = bad[0]?.reason ?? "a trace record that does not match the record schema";
-    this.trace.add({ kind: "error", message: `The app's runtime sent ${count} malformed op${count === 1 ? "" : "s"}, dropped: ${reason.slice(0, 500)}`, code: "BAD_OP" });
+    const message = `The app's runtime sent ${count} malformed op${count === 1 ? "" : "s"}, dropped: ${reason.slice(0, 500)}`;
+    this.trace.add({ kind: "error", message, code: "BAD_OP" });
+    this.options.log?.(`Session ${this.id.slice(0, 8)}…: ${message} (BAD_OP)`);
     for (const cid of new Set(bad.map((op) => op.cid))) {
       const conn = cid === undefined ? undefined : this.connections.get(cid);
       if (conn === undefined || conn.version !== version || conn.finished) continue;

@@ -21,9 +21,9 @@ export interface PlaygroundServer {
 }
 
 export async function start_playground(options: Partial<PlaygroundOptions> = {}): Promise<PlaygroundServer> {
-  const playground = create_playground({ ...DEFAULT_PLAYGROUND_OPTIONS, ...options });
   const logs: string[] = [];
   const logger: Logger = { debug: () => {}, info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) };
+  const playground = create_playground({ ...DEFAULT_PLAYGROUND_OPTIONS, log: logger.warn, ...options });
   const server = new ProtocolServer(URLRouter(playground.routes), {
     logger, handshake_timeout: options.handshake_timeout_s ?? DEFAULT_PLAYGROUND_OPTIONS.handshake_timeout_s,
   });
