@@ -2,17 +2,13 @@
 // worker), and this relays the session's ASGI events to that tab over its control socket and the tab's ops
 // back. The tab is untrusted like any client: every op is checked here, and a send still goes through the
 // protocol server's own rules. Without a tab attached there is no Python app to serve.
+import type { AppHost, BrowserHost, HostLoad, TabMessage } from "./app-host.ts";
 import type { LoadOutcome, SandboxListener } from "./supervisor.ts";
 import { parse_ops } from "./app-ops.ts";
-import type { PyOps, ServerMessage, Suspect } from "./protocol.ts";
+import type { PyOps, Suspect } from "./protocol.ts";
 import type { SandboxEvent } from "./sandbox/ops.ts";
 import { event_size, InFlight } from "./in-flight.ts";
 import { TurnBatch } from "./turn-batch.ts";
-
-/** What the runtime needs of a control socket: a way to send it a message, settled once its socket took it. */
-export interface BrowserHost {
-  post(message: ServerMessage): Promise<void>;
-}
 
 export type PythonLoadOutcome = LoadOutcome & { served?: string; line?: number; column?: number };
 
@@ -20,7 +16,8 @@ export type PythonLoadOutcome = LoadOutcome & { served?: string; line?: number; 
 const LOAD_TIMEOUT_MS = 30_000;
 const NO_TAB = "The Python app runs in the playground's browser tab, and no tab is connected to this session";
 
-export class BrowserRuntime {
+export class BrowserRuntime implements AppHost {
+  readonly language = "python" as const;
   private host: BrowserHost | null = null;
   private loads = new Map<number, (outcome: PythonLoadOutcome) => void>();
   private readonly in_flight = new InFlight();
@@ -51,9 +48,10 @@ export class BrowserRuntime {
   }
 
   /** The newest tab to say hello runs the app; one it replaces loses its connections. */
-  attach(host: BrowserHost): void {
+  attach(host: BrowserHost): boolean {
     if (this.host !== null && this.host !== host) this.detach(this.host);
     this.host = host;
+    return true; // a new tab has no app yet: the session's code must be loaded into it
   }
 
   /** The tab went away: its app instances went with it. */
@@ -68,7 +66,15 @@ export class BrowserRuntime {
     this.version = 0;
   }
 
-  load(version: number, code: string): Promise<PythonLoadOutcome> {
+  async load(version: number, code: string): Promise<HostLoad> {
+    const outcome = await this.load_in_tab(version, code);
+    if (outcome.ok) return { ok: true, detail: `app: ${outcome.served ?? "?"}` };
+    const message = `${outcome.error.name}: ${outcome.error.message}`;
+    const diagnostics = outcome.line ? [{ line: outcome.line, column: outcome.column ?? 1, message, severity: "error" as const }] : [];
+    return { ok: false, stage: "load", code: "LOAD_ERROR", message, stack: outcome.error.stack || undefined, diagnostics };
+  }
+
+  private load_in_tab(version: number, code: string): Promise<PythonLoadOutcome> {
     const host = this.host;
     if (host === null) return Promise.resolve({ ok: false, error: { name: "Error", message: NO_TAB, stack: "" } });
     return new Promise((resolve) => {
@@ -130,6 +136,39 @@ export class BrowserRuntime {
   private fail_loads(message: string): void {
     for (const resolve of this.loads.values()) resolve({ ok: false, error: { name: "Error", message, stack: "" } });
     this.loads.clear();
+  }
+
+  unavailable(): string | null {
+    return this.host === null ? "the Python app runs in the playground's tab: open the playground to serve it" : null;
+  }
+
+  map_stack(stack: string): string {
+    return stack; // Python tracebacks name the learner's lines already
+  }
+
+  stop_text(reason: "memory" | "crashed", detail: string): string {
+    return reason === "memory" ? `the Python app ran out of memory and was stopped (${detail})` : `the Python app stopped: ${detail}`;
+  }
+
+  set_tracing(): void {
+    // The tab traces what it runs; the session keeps or drops the records.
+  }
+
+  /** What the tab running the app reports; from any other socket it is ignored. */
+  from_viewer(viewer: BrowserHost, message: TabMessage): void {
+    if (!this.is_host(viewer)) return;
+    if (message.type === "py_ops") return this.ops(message);
+    if (message.type === "py_stopped") return this.stopped(message.version, message.reason, message.detail, message.suspect);
+    const { version, ok, error, exports, served, line, column } = message;
+    const failed = error ?? { name: "Error", message: "The module did not load", stack: "" };
+    this.loaded(version, ok ? { ok: true, exports: exports ?? [], ms: 0, served } : { ok: false, error: failed, line, column });
+  }
+
+  retire(): void {
+    this.version = 0; // what the tab still says of its old app is dropped
+    this.batch.clear();
+    this.queued = 0;
+    this.in_flight.reset();
   }
 
   close(): void {

@@ -76,7 +76,7 @@ export function control_consumer(manager: SessionManager): ConsumerClass {
         void session.run(message.code, message.language).then((result) => this.reply({ type: "run_result", ...result })).catch(() => {});
         return;
       }
-      session.from_tab(this, message);
+      session.from_viewer(this, message);
     }
 
     post(message: ServerMessage): Promise<void> {

@@ -1,6 +1,6 @@
 // A test client's connection as its session sees it, and the errors a session names.
 import { ValueError, type Send } from "../channels/index.ts";
-import type { Language } from "./protocol.ts";
+import type { AppHost } from "./app-host.ts";
 
 /** An error the learner's app raised in the sandbox; it is in the session's log already (`reported`). */
 export class SandboxAppError extends Error {
@@ -14,7 +14,7 @@ export class PlayConnection {
   readonly done: Promise<void>;
   private settle!: (error?: unknown) => void;
 
-  constructor(readonly cid: string, readonly label: string, readonly version: number, readonly language: Language, readonly send: Send) {
+  constructor(readonly cid: string, readonly label: string, readonly version: number, readonly host: AppHost, readonly send: Send) {
     this.done = new Promise<void>((resolve, reject) => (this.settle = (error) => (error === undefined ? resolve() : reject(error))));
   }
 

@@ -89,6 +89,8 @@ export type Diagnostic = z.infer<typeof Diagnostic>;
 /** The languages a session's code may be in: TypeScript runs in the server's sandbox, Python in the tab's worker. */
 export const Language = z.enum(["typescript", "python"]);
 export type Language = z.infer<typeof Language>;
+/** A new session's, and a run's when it names none. */
+export const DEFAULT_LANGUAGE: Language = "typescript";
 
 
 /** An ASGI event of a Python session's connection, on its way to the tab (sandbox/ops.ts' SandboxEvent). */
@@ -117,7 +119,7 @@ export const ClientMessage = z.discriminatedUnion("type", [
   /** The first message on a control socket: the session's secret token. */
   z.object({ type: z.literal("hello"), token: z.string().min(1).max(200), since: z.number().int().nonnegative().optional() }),
   /** Apply new code. */
-  z.object({ type: z.literal("run"), code: z.string().max(MAX_CODE_LENGTH), language: Language.default("typescript") }),
+  z.object({ type: z.literal("run"), code: z.string().max(MAX_CODE_LENGTH), language: Language.default(DEFAULT_LANGUAGE) }),
   z.object({ type: z.literal("ping"), id: z.number().optional() }),
   /** From the tab running a Python session's app: a load's outcome, ops, and a stop (interrupt, memory). */
   PyLoaded,

@@ -143,3 +143,23 @@ describe("a Python session", () => {
     c.ws.close();
   });
 });
+
+describe("switching languages", () => {
+  it("serves TypeScript again after Python, and drops what the tab still says about its old app", async () => {
+    const { control } = await python_session();
+    const { version } = await run_python(control, example("echo"));
+    const back = await control.run(readFileSync(new URL("../examples/echo.ts", import.meta.url), "utf8"));
+    expect(back.ok).toBe(true);
+    const session = pg.playground.manager.get(control.id)!;
+    expect(session.language).toBe("typescript");
+    const seq = session.trace.records().at(-1)!.seq;
+    control.send({ type: "py_ops", version, ops: [{ op: "trace", entry: { kind: "console", level: "log", text: "stale" } }] });
+    control.send({ type: "py_stopped", version, reason: "crashed", detail: "stale", suspect: {} });
+    const c = control.client("", "alice");
+    expect(await c.outcome).toBe("open");
+    c.ws.send("hi");
+    expect(await c.next()).toBe("hi");
+    c.ws.close();
+    expect(session.trace.records().filter((r) => r.seq > seq && (r.kind === "console" || r.kind === "lifecycle" && r.event === "stopped"))).toEqual([]);
+  });
+});

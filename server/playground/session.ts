@@ -1,18 +1,17 @@
-// One playground session: the learner's code, its sandbox, the test clients connected to it, and the trace.
-// Test clients connect to /ws/play/<session>/...; the protocol server runs `serve` as their ASGI app, which
-// relays ASGI messages to the sandbox, so Daphne's rules are applied by the real server as for any app.
+// One playground session: the learner's code, where it runs (an app host per language, app-host.ts), the
+// test clients connected to it, and the trace. Test clients connect to /ws/play/<session>/...; the protocol
+// server runs `serve` as their ASGI app, which relays ASGI messages to the app host, so Daphne's rules are
+// applied by the real server as for any app.
 import { randomBytes } from "node:crypto";
 import type { ASGISendEvent, Receive, Scope, Send, WebSocketScope } from "../channels/index.ts";
 import { latin1_decode } from "../channels/util/bytes.ts";
 import type { AppOp, AppSend, BadOp, ErrorData, SizedOp } from "./app-ops.ts";
-import { BrowserRuntime, type BrowserHost } from "./browser-runtime.ts";
-import { compile_learner, runtime_script } from "./compile.ts";
+import { create_hosts, type AppHost, type BrowserHost, type TabMessage } from "./app-host.ts";
 import { PlayConnection, SandboxAppError, error_code } from "./play-connection.ts";
-import { CLIENT_LABEL_PARAM, CONTROL_CLOSE, type ClientMessage, type Diagnostic, type Language, type Suspect, type TraceEntry } from "./protocol.ts";
+import { CLIENT_LABEL_PARAM, CONTROL_CLOSE, DEFAULT_LANGUAGE, type Diagnostic, type Language, type Suspect, type TraceEntry } from "./protocol.ts";
 import type { StopReason } from "./sandbox/ipc.ts";
 import type { WireScope } from "./sandbox/ops.ts";
-import { StackMapper } from "./sourcemap.ts";
-import { SandboxProcess } from "./supervisor.ts";
+import type { SandboxListener } from "./supervisor.ts";
 import { TraceLog, type TraceSink } from "./trace.ts";
 
 /** A control socket that said hello: it watches the trace and may run the session's Python app. */
@@ -50,17 +49,15 @@ export class Session {
   readonly started_epoch = Date.now();
   last_active = Date.now();
   code = "";
-  language: Language = "typescript";
   version = 0;
   readonly trace: TraceLog;
-  private readonly sandbox: SandboxProcess;
-  /** A Python session's app runs in the learner's tab; this relays to it. */
-  private readonly python: BrowserRuntime;
+  private readonly hosts: Record<Language, AppHost>;
+  /** The host serving the session's current version. */
+  private host: AppHost;
   private readonly connections = new Map<string, PlayConnection>();
   private readonly viewers: Viewer[] = [];
   private next_cid = 1;
   private next_version = 1;
-  private compiled: { code: string; mapper: StackMapper } | null = null;
   private runs: Promise<unknown> = Promise.resolve();
   /** Settled once some version is serving; connections wait for it. */
   private ready: Promise<void>;
@@ -70,12 +67,17 @@ export class Session {
   constructor(readonly options: SessionOptions) {
     this.trace = new TraceLog({ records: options.trace_buffer }, this.started_epoch);
     this.ready = new Promise((resolve) => (this.mark_ready = resolve));
-    this.sandbox = new SandboxProcess(
-      { ops: (ops, bytes, version) => this.on_ops(ops, bytes, version), stopped: (...args) => this.on_stopped(...args) },
-      { handler_timeout_ms: options.handler_timeout_ms, memory_mb: options.memory_mb },
-    );
-    this.sandbox.set_tracing(false);
-    this.python = new BrowserRuntime({ ops: (ops, bytes, version) => this.on_ops(ops, bytes, version), stopped: (...args) => this.on_stopped(...args) });
+    const listener = (language: Language): SandboxListener => ({
+      ops: (ops, bytes, version) => this.on_ops(ops, bytes, version),
+      stopped: (...args) => this.on_stopped(this.hosts[language], ...args),
+    });
+    this.hosts = create_hosts(listener, { handler_timeout_ms: options.handler_timeout_ms, memory_mb: options.memory_mb });
+    this.host = this.hosts[DEFAULT_LANGUAGE];
+  }
+
+  /** The language of the code being served. */
+  get language(): Language {
+    return this.host.language;
   }
 
   get connection_count(): number {
@@ -84,12 +86,12 @@ export class Session {
 
   /** Tracing costs a little per message, so it runs while someone watches the session. */
   set_tracing(on: boolean): void {
-    this.sandbox.set_tracing(on);
+    for (const host of Object.values(this.hosts)) host.set_tracing(on);
   }
 
   /** Compiles and applies new code; runs are applied one at a time, in order. */
-  run(code: string, language: Language = "typescript"): Promise<RunResult> {
-    const result = this.runs.then(() => (language === "python" ? this.apply_python(code) : this.apply(code)));
+  run(code: string, language: Language = DEFAULT_LANGUAGE): Promise<RunResult> {
+    const result = this.runs.then(() => this.apply(this.hosts[language], code));
     this.runs = result.catch(() => undefined);
     return result;
   }
@@ -109,8 +111,7 @@ export class Session {
     }
     this.trace.attach(viewer, since);
     this.set_tracing(true);
-    this.python.attach(viewer);
-    if (this.language === "python") void this.restart();
+    for (const host of Object.values(this.hosts)) if (host.attach(viewer) && host === this.host) void this.restart();
   }
 
   detach_viewer(viewer: Viewer): void {
@@ -118,71 +119,42 @@ export class Session {
     if (at === -1) return;
     this.viewers.splice(at, 1);
     this.trace.detach(viewer);
-    this.python.detach(viewer);
+    for (const host of Object.values(this.hosts)) host.detach(viewer);
     if (this.viewers.length === 0) this.set_tracing(false);
   }
 
-  /** What the tab running the Python app reports; from any other socket, or in a TypeScript session, it is ignored. */
-  from_tab(tab: BrowserHost, message: Extract<ClientMessage, { type: "py_loaded" | "py_ops" | "py_stopped" }>): void {
-    if (!this.python.is_host(tab) || (this.language !== "python" && message.type !== "py_loaded")) return;
-    if (message.type === "py_ops") return this.python.ops(message);
-    if (message.type === "py_stopped") return this.python.stopped(message.version, message.reason, message.detail, message.suspect);
-    const { version, ok, error, exports, served, line, column } = message;
-    this.python.loaded(version, ok ? { ok: true, exports: exports ?? [], ms: 0, served } : { ok: false, error: error ?? { name: "Error", message: "The module did not load", stack: "" }, line, column });
+  /** A viewer's message about the app running in its tab: the host that runs apps there takes it. */
+  from_viewer(viewer: BrowserHost, message: TabMessage): void {
+    for (const host of Object.values(this.hosts)) host.from_viewer(viewer, message);
   }
 
-  private async apply_python(code: string): Promise<RunResult> {
+  /** Loads `code` on `host` as a new version; only if it loads does it replace what serves. */
+  private async apply(host: AppHost, code: string): Promise<RunResult> {
     const started = performance.now();
     this.last_active = Date.now();
     const version = this.next_version++;
-    const outcome = await this.python.load(version, code);
+    const outcome = await host.load(version, code);
     if (!outcome.ok) {
-      const message = `${outcome.error.name}: ${outcome.error.message}`;
-      this.trace.add({ kind: "error", message, stack: outcome.error.stack || undefined, code: "LOAD_ERROR" });
+      this.trace.add({ kind: "error", message: outcome.message, stack: outcome.stack, code: outcome.code });
+      if (outcome.stage === "compile") return { ok: false, version: this.version, diagnostics: outcome.diagnostics };
       this.trace.add({ kind: "lifecycle", event: "load_failed", version, detail: `version ${this.version} keeps serving` });
-      const diagnostics: Diagnostic[] = outcome.line ? [{ line: outcome.line, column: outcome.column ?? 1, message, severity: "error" }] : [];
-      return { ok: false, version: this.version, diagnostics, error: message };
+      return { ok: false, version: this.version, diagnostics: outcome.diagnostics, error: outcome.message };
     }
-    this.compiled = null;
-    this.serve_version(version, code, "python", `app: ${outcome.served ?? "?"}`);
+    if (host !== this.host) this.host.retire();
+    this.host = host;
+    this.serve_version(version, code, outcome.detail);
     return { ok: true, version, diagnostics: [], applied_ms: performance.now() - started };
   }
 
   /** A version loaded: it serves new connections, and the ones the old version served reconnect to it. */
-  private serve_version(version: number, code: string, language: Language, detail: string): void {
+  private serve_version(version: number, code: string, detail: string): void {
     const previous = this.version;
     this.version = version;
     this.code = code;
-    this.language = language;
     this.mark_ready();
     this.trace.add({ kind: "lifecycle", event: "applied", version, detail });
     // Open connections were served by the old code: close them with 1012 so the clients reconnect to the new.
     for (const conn of this.connections.values()) if (conn.version === previous) this.server_close(conn, 1012, "code reloaded");
-  }
-
-  private async apply(code: string): Promise<RunResult> {
-    const started = performance.now();
-    this.last_active = Date.now();
-    const compiled = await compile_learner(code);
-    const version = this.next_version++;
-    if (!compiled.ok) {
-      const first = compiled.diagnostics[0]!;
-      this.trace.add({ kind: "error", message: `Compile error: ${first.message}`, stack: `consumer.ts:${first.line}:${first.column}`, code: compiled.code });
-      return { ok: false, version: this.version, diagnostics: compiled.diagnostics };
-    }
-    const mapper = new StackMapper(compiled.source_map);
-    const outcome = await this.sandbox.load(version, await runtime_script(), compiled.code);
-    if (!outcome.ok) {
-      const stack = mapper.map_stack(outcome.error.stack || `${outcome.error.name}: ${outcome.error.message}`);
-      const at = mapper.first_position(outcome.error.stack);
-      this.trace.add({ kind: "error", message: `${outcome.error.name}: ${outcome.error.message}`, stack, code: "LOAD_ERROR" });
-      this.trace.add({ kind: "lifecycle", event: "load_failed", version, detail: `version ${this.version} keeps serving` });
-      const diagnostics: Diagnostic[] = at ? [{ ...at, message: `${outcome.error.name}: ${outcome.error.message}`, severity: "error" }] : [];
-      return { ok: false, version: this.version, diagnostics, error: `${outcome.error.name}: ${outcome.error.message}` };
-    }
-    this.compiled = { code: compiled.code, mapper };
-    this.serve_version(version, code, "typescript", `exports: ${outcome.exports.join(", ") || "(none)"}`);
-    return { ok: true, version, diagnostics: [], applied_ms: performance.now() - started };
   }
 
   /** Closes an open connection with `code`; one still in its handshake is refused (HTTP 403) at once. */
@@ -195,8 +167,8 @@ export class Session {
     } catch {
       // already closed
     }
-    // The tab keeps app instances until told; a TypeScript version's go with its isolate.
-    if (conn.language === "python") this.python.event({ k: "drop", cid: conn.cid });
+    // A tab keeps app instances until told (a sandbox's go with its isolate, and the drop is ignored).
+    conn.host.event({ k: "drop", cid: conn.cid });
     conn.finish();
   }
 
@@ -214,14 +186,15 @@ export class Session {
       await send({ type: "websocket.close" });
       return;
     }
-    if (this.language === "python" && !this.python.attached) {
-      this.trace.add({ kind: "server", event: "rejected", code: 403, detail: "the Python app runs in the playground's tab: open the playground to serve it", conn: { id: cid, label } });
+    const unavailable = this.host.unavailable();
+    if (unavailable !== null) {
+      this.trace.add({ kind: "server", event: "rejected", code: 403, detail: unavailable, conn: { id: cid, label } });
       await receive();
       await send({ type: "websocket.close" });
       return;
     }
     await this.ready;
-    const conn = new PlayConnection(cid, label, this.version, this.language, send);
+    const conn = new PlayConnection(cid, label, this.version, this.host, send);
     this.connections.set(cid, conn);
     const path = `/${String(scope.path_remaining ?? "")}`;
     const wire: WireScope = {
@@ -230,7 +203,7 @@ export class Session {
       subprotocols: ws.subprotocols, client: ws.client ?? null, server: ws.server ?? null,
     };
     this.trace.add({ kind: "connect", conn: { id: cid, label }, path, query_string: wire.query_string, subprotocols: ws.subprotocols });
-    this.backend(conn).event({ k: "open", cid, label, scope: wire });
+    conn.host.event({ k: "open", cid, label, scope: wire });
     void this.pump(conn, receive);
     try {
       await conn.done;
@@ -261,7 +234,7 @@ export class Session {
           });
         }
       }
-      const backend = this.backend(conn);
+      const backend = conn.host;
       if (event.type === "websocket.receive" && event.bytes) {
         backend.event({ k: "event", cid: conn.cid, event: { type: event.type } }, event.bytes);
       } else {
@@ -272,10 +245,6 @@ export class Session {
       const behind = backend.backlog();
       if (behind !== null) await behind;
     }
-  }
-
-  private backend(conn: PlayConnection): Pick<SandboxProcess, "event" | "backlog"> {
-    return conn.language === "python" ? this.python : this.sandbox;
   }
 
   /** Ops the app host sent, each already parsed (app-ops.ts); nothing in them may throw past this point. */
@@ -312,7 +281,7 @@ export class Session {
       const conn = cid === undefined ? undefined : this.connections.get(cid);
       if (conn === undefined || conn.version !== version || conn.finished) continue;
       this.trace.add({ kind: "server", event: "app_error", code: conn.accepted ? 1011 : 500, detail: "the app's runtime sent a malformed op for this connection", conn: { id: conn.cid, label: conn.label } });
-      this.backend(conn).event({ k: "drop", cid: conn.cid });
+      conn.host.event({ k: "drop", cid: conn.cid });
       conn.finish(new SandboxAppError("malformed op"));
     }
   }
@@ -332,7 +301,7 @@ export class Session {
     } catch (error) {
       // The server refused what the sandbox's own check let through: end the connection as an app error.
       this.trace.add({ kind: "error", message: (error as Error).message, code: (error as { code?: string }).code, conn: tag });
-      this.backend(conn).event({ k: "drop", cid: conn.cid });
+      conn.host.event({ k: "drop", cid: conn.cid });
       return conn.finish(error);
     }
     if (sent.type === "websocket.accept") {
@@ -348,7 +317,7 @@ export class Session {
     if (error === null) return conn.finish();
     // What the isolate says for import() of anything; a learner needs the why.
     if (error.message === "Not supported") error = { ...error, message: "Not supported: import() of modules is not available in the sandbox" };
-    const stack = conn.language === "python" ? error.stack : this.compiled?.mapper.map_stack(error.stack || `${error.name}: ${error.message}`) ?? error.stack;
+    const stack = conn.host.map_stack(error.stack || `${error.name}: ${error.message}`);
     const tag = { id: conn.cid, label: conn.label };
     this.trace.add({ kind: "error", message: `${error.name}: ${error.message}`, stack, conn: tag, code: error_code(error.message) });
     this.trace.add({ kind: "server", event: "app_error", code: conn.accepted ? 1011 : 500, conn: tag });
@@ -358,35 +327,31 @@ export class Session {
   }
 
   /** The sandbox stopped: its connections close with 1011, and the same code is loaded again for new ones. */
-  private on_stopped(reason: StopReason, detail: string, suspect: Suspect, version: number): void {
+  private on_stopped(host: AppHost, reason: StopReason, detail: string, suspect: Suspect, version: number): void {
     if (this.closed) return;
-    const python = this.language === "python";
     const why = reason === "timeout"
       ? `${suspect.handler ? `${suspect.handler}` : suspect.timer ? `a timer callback` : "a handler"} ran longer than ${this.options.handler_timeout_ms} ms and was stopped`
-      : python ? (reason === "memory" ? `the Python app ran out of memory and was stopped (${detail})` : `the Python app stopped: ${detail}`)
-      : reason === "memory" ? `the session went over its ${this.options.memory_mb} MB memory limit and was stopped (${detail})` : `the sandbox stopped: ${detail}`;
+      : host.stop_text(reason, detail);
     this.trace.add({
       kind: "error", message: why, code: reason === "timeout" ? "HANDLER_TIMEOUT" : reason === "memory" ? "MEMORY_LIMIT" : "SANDBOX_CRASHED",
       handler: suspect.handler, conn: suspect.cid ? { id: suspect.cid, label: suspect.label ?? suspect.cid } : undefined,
     });
     for (const conn of [...this.connections.values()]) {
-      if (conn.version !== version && version !== 0) continue;
+      if (conn.host !== host || (conn.version !== version && version !== 0)) continue;
       this.trace.add({ kind: "server", event: "app_error", code: 1011, detail: why, conn: { id: conn.cid, label: conn.label } });
       const error = new SandboxAppError(why);
       conn.finish(error);
     }
     this.trace.add({ kind: "lifecycle", event: "stopped", version, detail: why });
-    void this.restart();
+    if (host === this.host) void this.restart();
   }
 
   /** Loads the current code again after a stop, so that new connections are served. */
   private async restart(): Promise<void> {
-    if (this.closed) return;
-    const python = this.language === "python";
-    if (python ? !this.python.attached : this.compiled === null) return;
+    if (this.closed || this.version === 0 || this.host.unavailable() !== null) return;
     this.ready = new Promise((resolve) => (this.mark_ready = resolve));
     const version = this.next_version++;
-    const outcome = python ? await this.python.load(version, this.code) : await this.sandbox.load(version, await runtime_script(), this.compiled!.code);
+    const outcome = await this.host.load(version, this.code);
     if (outcome.ok) {
       this.version = version;
       this.trace.add({ kind: "lifecycle", event: "restarted", version });
@@ -399,7 +364,6 @@ export class Session {
     this.closed = true;
     for (const viewer of [...this.viewers]) void viewer.drop(CONTROL_CLOSE.EXPIRED);
     for (const conn of this.connections.values()) this.server_close(conn, 1001, "session closed");
-    this.sandbox.close();
-    this.python.close();
+    for (const host of Object.values(this.hosts)) host.close();
   }
 }

@@ -2,7 +2,7 @@
 // would open, and test clients connecting to the session.
 import { WebSocket } from "ws";
 import { URLRouter } from "../channels/index.ts";
-import type { Logger } from "../protocol/context.ts";
+import type { Logger, ProtocolServerOptions } from "../protocol/context.ts";
 import { ProtocolServer } from "../protocol/server.ts";
 import { client, type Client } from "../protocol/test-support.ts";
 import { create_playground, type Playground } from "./app.ts";
@@ -20,12 +20,12 @@ export interface PlaygroundServer {
   close(): Promise<void>;
 }
 
-export async function start_playground(options: Partial<PlaygroundOptions> = {}): Promise<PlaygroundServer> {
+export async function start_playground(options: Partial<PlaygroundOptions> = {}, server_options: Partial<ProtocolServerOptions> = {}): Promise<PlaygroundServer> {
   const logs: string[] = [];
   const logger: Logger = { debug: () => {}, info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m) };
   const playground = create_playground({ ...DEFAULT_PLAYGROUND_OPTIONS, log: logger.warn, ...options });
   const server = new ProtocolServer(URLRouter(playground.routes), {
-    logger, handshake_timeout: options.handshake_timeout_s ?? DEFAULT_PLAYGROUND_OPTIONS.handshake_timeout_s,
+    logger, handshake_timeout: options.handshake_timeout_s ?? DEFAULT_PLAYGROUND_OPTIONS.handshake_timeout_s, ...server_options,
   });
   playground.install(server.web);
   const { port } = await server.listen(0, "127.0.0.1");
