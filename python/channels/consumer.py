@@ -4,7 +4,7 @@ import inspect
 from asgiref.sync import _pending, async_to_sync, run_queued
 
 from . import DEFAULT_CHANNEL_LAYER
-from .exceptions import StopConsumer
+from .exceptions import StopConsumer, coded
 from .layers import get_channel_layer
 from .utils import await_many_dispatch
 
@@ -38,7 +38,7 @@ def _find_handler(consumer, message):
     name = get_handler_name(message)
     handler = getattr(consumer, name, None)
     if handler is None:
-        raise ValueError("No handler for message type %s" % message["type"])
+        raise coded(ValueError("No handler for message type %s" % message["type"]), "NO_HANDLER")
     return name, handler
 
 

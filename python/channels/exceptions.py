@@ -28,3 +28,10 @@ class MessageTooLarge(Exception):
 
 class StopConsumer(Exception):
     """Raised when a consumer wants to stop and close down its application instance."""
+
+
+def coded(error, code):
+    """Gives `error` a machine code (NO_HANDLER, NO_ROUTE, ...) that tools read instead of its text, which stays
+    Channels' own."""
+    error.code = code
+    return error

@@ -1,5 +1,7 @@
 from django.urls import Resolver404
 
+from .exceptions import coded
+
 
 class ProtocolTypeRouter:
     """Takes a mapping of protocol type names to other Application instances, and dispatches to the right one
@@ -43,8 +45,8 @@ class URLRouter:
             except Resolver404:
                 pass
         if "path_remaining" in scope:
-            raise Resolver404("No route found for path %r." % path)
-        raise ValueError("No route found for path %r." % path)
+            raise coded(Resolver404("No route found for path %r." % path), "NO_ROUTE")
+        raise coded(ValueError("No route found for path %r." % path), "NO_ROUTE")
 
 
 class ChannelNameRouter:

@@ -10,6 +10,7 @@ import asyncio
 import base64
 import contextvars
 import json
+import re
 import sys
 import time
 import traceback
@@ -17,6 +18,7 @@ import types
 
 from channels import DEFAULT_CHANNEL_LAYER
 from channels.consumer import AsyncConsumer, hooks
+from channels.exceptions import coded
 from channels.layers import InMemoryChannelLayer, channel_layers
 from django.urls import ImproperlyConfigured
 
@@ -40,6 +42,7 @@ def now_ms():
 MAX_ERROR_NAME = 200
 MAX_ERROR_MESSAGE = 10_000
 MAX_ERROR_STACK = 50_000
+ERROR_CODE = re.compile(r"[A-Z][A-Z0-9_]{0,63}")
 
 
 def _cut(text, limit):
@@ -65,11 +68,16 @@ def error_data(error):
         text = "".join(traceback.format_exception(error)).replace(SITE_PREFIX, "")
     except Exception:
         text = ""
-    return {
+    data = {
         "name": type(error).__name__[:MAX_ERROR_NAME],
         "message": _cut(message, MAX_ERROR_MESSAGE),
         "stack": _cut(text, MAX_ERROR_STACK),
     }
+    # The machine code the UI's hints read (NO_HANDLER, WS_SEND_BEFORE_ACCEPT, ...), of the form the server takes.
+    code = getattr(error, "code", None)
+    if isinstance(code, str) and ERROR_CODE.fullmatch(code):
+        data["code"] = code
+    return data
 
 
 def learner_line(error):
@@ -89,7 +97,7 @@ def root_only(app):
     async def root(scope, receive, send):
         path = scope.get("path", "/")
         if path not in ("/", ""):
-            raise ValueError("No route found for path %r." % path.lstrip("/"))
+            raise coded(ValueError("No route found for path %r." % path.lstrip("/")), "NO_ROUTE")
         return await app(scope, receive, send)
 
     return root

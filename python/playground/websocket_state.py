@@ -2,6 +2,8 @@
 (daphne/ws_protocol.py: handle_reply), raised in the learner's handler as on the real server. The same rules
 as the TypeScript core's websocket-state.ts."""
 
+from channels.exceptions import coded
+
 
 def valid_close_code(code):
     return code == 1000 or (isinstance(code, int) and 3000 <= code <= 4999)
@@ -67,7 +69,7 @@ class WebSocketState:
 
     def _send(self, text, data):
         if self.phase == "connecting":
-            raise ValueError("Socket has not been accepted, so cannot send over it")
+            raise coded(ValueError("Socket has not been accepted, so cannot send over it"), "WS_SEND_BEFORE_ACCEPT")
         if self.phase == "closed":
             raise ValueError("Attempt to send on a closed protocol")
         if text is not None and not isinstance(text, str):

@@ -100,6 +100,7 @@ async def test_send_before_accept_raises_in_the_handler_as_daphne_does():
         [end] = h.of("end", "c1")
         assert end["error"]["name"] == "ValueError"
         assert end["error"]["message"] == "Socket has not been accepted, so cannot send over it"
+        assert end["error"]["code"] == "WS_SEND_BEFORE_ACCEPT"
         assert 'File "consumer.py", line 4, in websocket_connect' in end["error"]["stack"]
         assert h.traces("handler", "c1")[0]["error"] == "ValueError: Socket has not been accepted, so cannot send over it"
     finally:
@@ -112,7 +113,9 @@ async def test_a_missing_handler_ends_the_connection_with_channels_error():
         h.open("c1")
         h.event("c1", {"type": "websocket.connect"})
         await h.settle()
-        assert h.of("end", "c1")[0]["error"]["message"] == "No handler for message type websocket.connect"
+        error = h.of("end", "c1")[0]["error"]
+        assert error["message"] == "No handler for message type websocket.connect"
+        assert error["code"] == "NO_HANDLER"
     finally:
         h.close()
 
@@ -122,7 +125,9 @@ async def test_a_bare_consumer_is_served_at_the_root_only():
     try:
         h.open("c1", path="/elsewhere/")
         await h.settle()
-        assert h.of("end", "c1")[0]["error"]["message"] == "No route found for path 'elsewhere/'."
+        error = h.of("end", "c1")[0]["error"]
+        assert error["message"] == "No route found for path 'elsewhere/'."
+        assert error["code"] == "NO_ROUTE"
     finally:
         h.close()
 

@@ -39,7 +39,9 @@ describe("AsyncConsumer", () => {
     expect(await c.connect()).toEqual([true, null]);
     await c.send_to("hi");
     await c.send_input({ type: "custom.event" } as never);
-    await expect(c.wait()).rejects.toThrow(new ValueError("No handler for message type custom.event"));
+    const error = await c.wait().then(() => null, (e: unknown) => e);
+    expect(error).toEqual(new ValueError("No handler for message type custom.event"));
+    expect((error as ValueError).code).toBe("NO_HANDLER");
     expect(seen).toEqual(["connect", "receive:hi"]);
   });
 

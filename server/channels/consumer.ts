@@ -27,7 +27,7 @@ function find_handler(consumer: Consumer, message: ConsumerMessage): [string, Ha
   const handler = (consumer as unknown as Record<string, unknown>)[name];
   // Object.prototype's members (toString, constructor, ...) are not handlers; Python objects have no such names.
   if (typeof handler !== "function" || handler === (Object.prototype as Record<string, unknown>)[name]) {
-    throw new ValueError(`No handler for message type ${message.type}`);
+    throw new ValueError(`No handler for message type ${message.type}`, "NO_HANDLER");
   }
   return [name, handler as Handler];
 }

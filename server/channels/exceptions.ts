@@ -2,9 +2,14 @@
 // error reads the same in both: `ValueError: No route found for path 'ws/nope/'.`
 
 class NamedError extends Error {
-  constructor(message?: string) {
+  /** A machine code for what happened (NO_HANDLER, NO_ROUTE, ...), where one is known: tools read it, not the text. */
+  declare readonly code?: string;
+
+  constructor(message?: string, code?: string) {
     super(message);
     this.name = new.target.name;
+    // Not enumerable, as a Python exception's attributes are not its args: equal errors still compare equal.
+    if (code !== undefined) Object.defineProperty(this, "code", { value: code, enumerable: false });
   }
 }
 

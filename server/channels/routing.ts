@@ -77,7 +77,7 @@ export const URLRouter = pythonic(
         });
       }
       const text = `No route found for path ${py_repr(path)}.`;
-      return Promise.reject("path_remaining" in scope ? new Resolver404(text) : new ValueError(text));
+      return Promise.reject("path_remaining" in scope ? new Resolver404(text, "NO_ROUTE") : new ValueError(text, "NO_ROUTE"));
     }
   },
 );

@@ -9,8 +9,10 @@ import type { ASGISendEvent, Bytes, Headers } from "./types.ts";
  * sees: null before the handshake completes (the server answers HTTP 500), 1011 after.
  */
 export class WebSocketProtocolError extends ValueError {
-  constructor(message: string, readonly code: string, readonly close_code: 1011 | null) {
-    super(message);
+  declare readonly code: string;
+
+  constructor(message: string, code: string, readonly close_code: 1011 | null) {
+    super(message, code);
   }
 }
 

@@ -26,7 +26,9 @@ export const AppSend = z.discriminatedUnion("type", [
 ]);
 export type AppSend = z.infer<typeof AppSend>;
 
-export const ErrorData = z.object({ name: Text(200), message: Text(10_000), stack: Text(50_000) });
+/** A machine code an error carries from where it happened to the UI's hints (NO_HANDLER, WS_SEND_BEFORE_ACCEPT, ...). */
+export const ERROR_CODE = /^[A-Z][A-Z0-9_]{0,63}$/;
+export const ErrorData = z.object({ name: Text(200), message: Text(10_000), stack: Text(50_000), code: z.string().regex(ERROR_CODE).optional() });
 export type ErrorData = z.infer<typeof ErrorData>;
 
 /** Any op's bounds: a send carries at most a message of the server's 1 MiB limit, as text or base64. */

@@ -25,14 +25,6 @@ export class PlayConnection {
   }
 }
 
-/** Names situations the UI explains. */
-export function error_code(message: string): string | undefined {
-  if (message.startsWith("No handler for message type")) return "NO_HANDLER";
-  if (message.includes("has not been accepted")) return "SEND_BEFORE_ACCEPT";
-  if (message.startsWith("No route found")) return "NO_ROUTE";
-  return undefined;
-}
-
 export function no_session(id: string): ValueError {
   return new ValueError(`No playground session ${JSON.stringify(id)} (it may have expired: reload the playground)`);
 }

@@ -7,7 +7,7 @@ import type { ASGISendEvent, Receive, Scope, Send, WebSocketScope } from "../cha
 import { latin1_decode } from "../channels/util/bytes.ts";
 import type { AppOp, AppSend, BadOp, ErrorData, SizedOp } from "./app-ops.ts";
 import { create_hosts, type AppHost, type BrowserHost, type TabMessage } from "./app-host.ts";
-import { PlayConnection, SandboxAppError, error_code } from "./play-connection.ts";
+import { PlayConnection, SandboxAppError } from "./play-connection.ts";
 import { CLIENT_LABEL_PARAM, CONTROL_CLOSE, DEFAULT_LANGUAGE, type Diagnostic, type Language, type Suspect, type TraceEntry } from "./protocol.ts";
 import type { StopReason } from "./sandbox/ipc.ts";
 import type { WireScope } from "./sandbox/ops.ts";
@@ -319,7 +319,7 @@ export class Session {
     if (error.message === "Not supported") error = { ...error, message: "Not supported: import() of modules is not available in the sandbox" };
     const stack = conn.host.map_stack(error.stack || `${error.name}: ${error.message}`);
     const tag = { id: conn.cid, label: conn.label };
-    this.trace.add({ kind: "error", message: `${error.name}: ${error.message}`, stack, conn: tag, code: error_code(error.message) });
+    this.trace.add({ kind: "error", message: `${error.name}: ${error.message}`, stack, conn: tag, code: error.code });
     this.trace.add({ kind: "server", event: "app_error", code: conn.accepted ? 1011 : 500, conn: tag });
     const e = new SandboxAppError(error.message);
     e.name = error.name;

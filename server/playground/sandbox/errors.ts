@@ -13,6 +13,7 @@ const apply = Reflect.apply;
 const to_string = String;
 const str_slice = String.prototype.slice;
 const str_index = String.prototype.indexOf;
+const str_code = String.prototype.charCodeAt;
 const is_proto_of = Object.prototype.isPrototypeOf;
 const error_proto = Error.prototype;
 
@@ -23,6 +24,8 @@ export interface ErrorText {
   name: string;
   message: string;
   stack: string;
+  /** The error's machine code, of the form the server takes (app-ops.ts' ERROR_CODE). */
+  code?: string;
 }
 
 /** Cuts `s` to at most `max` characters, saying how long it was (the server refuses longer: app-ops.ts' ErrorData). */
@@ -99,7 +102,31 @@ export function error_text(error: unknown): ErrorText {
     const message = text(error, MAX_MESSAGE);
     return { name: "Uncaught", message, stack: "" };
   }
-  return { name: field(error, "name", MAX_NAME, "Error"), message: field(error, "message", MAX_MESSAGE, ""), stack: stack_of(error) };
+  const out: ErrorText = { name: field(error, "name", MAX_NAME, "Error"), message: field(error, "message", MAX_MESSAGE, ""), stack: stack_of(error) };
+  const code = code_of(error);
+  if (code !== undefined) out.code = code;
+  return out;
+}
+
+/** A-Z first, then A-Z, 0-9 or _, 64 at most; checked by hand, since learner code can replace RegExp's methods. */
+function is_code(code: string): boolean {
+  if (code.length === 0 || code.length > 64) return false;
+  for (let i = 0; i < code.length; i++) {
+    const c = apply(str_code, code, [i]) as number;
+    const upper = c >= 65 && c <= 90;
+    if (!(upper || (i > 0 && (c === 95 || (c >= 48 && c <= 57))))) return false;
+  }
+  return true;
+}
+
+/** The error's machine code (the core's NO_HANDLER, WS_SEND_BEFORE_ACCEPT, ...), when it has one of that form. */
+function code_of(error: object): string | undefined {
+  try {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === "string" && is_code(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** `name: message`, for the log. */

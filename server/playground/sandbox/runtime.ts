@@ -286,7 +286,7 @@ function root_only(app: ASGIApp): ASGIApp {
   return (scope, receive, send) => {
     const path = (scope as { path?: string }).path ?? "/";
     if (path === "/" || path === "") return app(scope, receive, send);
-    return Promise.reject(new channels.ValueError(`No route found for path '${path.replace(/^\/+/, "")}'.`));
+    return Promise.reject(new channels.ValueError(`No route found for path '${path.replace(/^\/+/, "")}'.`, "NO_ROUTE"));
   };
 }
 

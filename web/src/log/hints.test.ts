@@ -75,7 +75,7 @@ describe("hints", () => {
   it("explains send before accept, a stopped handler and a dropped handshake", () => {
     seq = 0;
     const titles = hints([
-      rec({ kind: "error", message: "Socket has not been accepted, so cannot send over it", code: "SEND_BEFORE_ACCEPT" }),
+      rec({ kind: "error", message: "Socket has not been accepted, so cannot send over it", code: "WS_SEND_BEFORE_ACCEPT" }),
       rec({ kind: "error", message: "Spin.websocket_receive ran longer than 1000 ms and was stopped", code: "HANDLER_TIMEOUT" }),
       rec({ kind: "server", event: "handshake_timeout", code: 1006 }),
     ]).map((h) => h.title);

@@ -63,7 +63,8 @@ function find_hints(records: readonly TraceRecord[], handshake_timeout_s: number
       });
     }
     if (r.kind === "error") {
-      const no_handler = /^ValueError: No handler for message type (\S+)$/.exec(r.message);
+      // The code says what happened; the message type is read from the text Channels gives it.
+      const no_handler = r.code === "NO_HANDLER" ? /message type (\S+)$/.exec(r.message) : null;
       if (no_handler) {
         const type = no_handler[1]!;
         const name = type.replace(/\./g, "_");
@@ -72,7 +73,7 @@ function find_hints(records: readonly TraceRecord[], handshake_timeout_s: number
           text: `Channels calls the method named after the message's type, with dots turned into underscores: ${type} needs a method ${name}(event). Without it the consumer stops and the client gets 1011.`,
           fix: { label: `Add ${name} and run`, apply: (code) => add_handler(code, type) },
         });
-      } else if (r.code === "SEND_BEFORE_ACCEPT" || r.message.includes("has not been accepted")) {
+      } else if (r.code === "WS_SEND_BEFORE_ACCEPT") {
         out.push({
           after: r.seq, id: `send-before-accept-${r.seq}`, title: "Send before accept",
           text: "A consumer can only send once the connection is accepted; the server answered the handshake with HTTP 500. Accept first.",
