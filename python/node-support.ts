@@ -20,6 +20,8 @@ export function python_sources(dir = ROOT): Record<string, string> {
 
 export async function python_with_packages(stdout: (line: string) => void = () => {}): Promise<PyodideInterface> {
   const py = await loadPyodide({ stdout, stderr: stdout });
-  install_packages(py, python_sources());
+  // The gallery's table of cases, which the Python suite runs as the TypeScript one does (test_gallery_cases.py).
+  const cases = readFileSync(new URL("../server/examples/gallery-cases.json", import.meta.url), "utf8");
+  install_packages(py, { ...python_sources(), "gallery-cases.json": cases });
   return py;
 }
