@@ -181,3 +181,20 @@ describe("a group member that does not read", () => {
     readers.forEach((c) => c.ws.close());
   });
 });
+
+describe("shutting down", () => {
+  it("does not wait for a client that reads nothing to answer its close", async () => {
+    class Sender extends AsyncWebsocketConsumer {
+      override async connect() {
+        await this.accept();
+        for (let i = 0; i < 400; i++) void this.send(null, message(i, 60 * KiB)); // more than the kernel's buffers take
+      }
+    }
+    server = await start(Sender.as_asgi(), { ...LIMITS, write_limit: 64 * 1024 * KiB, write_timeout: 60 });
+    await non_reader("/");
+    await until(() => server.server.stats().outbound_bytes > 0);
+    // ws waits 30 s for a close frame back; the client here never reads the server's.
+    const closed = await Promise.race([server.server.close().then(() => "closed"), new Promise((r) => setTimeout(r, 5000, "still open"))]);
+    expect(closed).toBe("closed");
+  }, 15_000);
+});

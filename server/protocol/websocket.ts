@@ -287,8 +287,10 @@ export class WebSocketConnection implements InstanceOwner {
 
   /** Ends the connection for a server shutdown. */
   shutdown(): void {
-    if (this.ws !== null) this.ws.close(1001);
-    else this.socket?.destroy();
+    if (this.ws === null) return void this.socket?.destroy();
+    this.ws.close(1001);
+    // A client that reads nothing never answers the close: the server does not wait 30 s for it to stop.
+    setTimeout(terminate, CLOSE_GRACE_MS, this.ws).unref();
   }
 }
 
