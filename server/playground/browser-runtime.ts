@@ -34,15 +34,6 @@ export class BrowserRuntime implements AppHost {
 
   constructor(private readonly listener: SandboxListener) {}
 
-  get attached(): boolean {
-    return this.host !== null;
-  }
-
-  /** The version the tab serves (0 before the first load). */
-  get serving(): number {
-    return this.version;
-  }
-
   is_host(host: BrowserHost): boolean {
     return this.host === host;
   }

@@ -266,11 +266,6 @@ export class SandboxProcess {
     this.listener.stopped("memory", `${detail}, most likely by an allocation past the memory limit`, {}, this.version);
   }
 
-  /** The version the sandbox currently serves (0 before the first load). */
-  get serving(): number {
-    return this.version;
-  }
-
   /** Lets the sandbox process exit (it does when its IPC channel closes), killing it if it has not within a second. */
   close(): void {
     this.closed = true;
