@@ -1,0 +1,25 @@
+"""django.conf.settings, for what Channels reads of it here (ALLOWED_HOSTS, DEBUG): Django's defaults until
+settings.configure(...) (once, as in Django) or assignment changes them."""
+
+
+class Settings:
+    def __init__(self):
+        self.ALLOWED_HOSTS = []
+        self.DEBUG = False
+        self._configured = False
+
+    @property
+    def configured(self):
+        return self._configured
+
+    def configure(self, **options):
+        if self._configured:
+            raise RuntimeError("Settings already configured.")
+        for name, value in options.items():
+            if not name.isupper():
+                raise TypeError("Setting %r must be uppercase." % name)
+            setattr(self, name, value)
+        self._configured = True
+
+
+settings = Settings()
