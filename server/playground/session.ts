@@ -14,7 +14,7 @@ import type { WireScope } from "./sandbox/ops.ts";
 import type { SandboxListener } from "./supervisor.ts";
 import { TraceLog, type TraceSink } from "./trace.ts";
 
-/** A control socket that said hello: it watches the trace and may run the session's Python app. */
+/** A control socket that said hello: it watches the trace, and its tab may run the session's app (app-host.ts). */
 export interface Viewer extends TraceSink, BrowserHost {
   drop(code: number): Promise<void>;
 }
@@ -100,7 +100,7 @@ export class Session {
     return this.viewers.length;
   }
 
-  /** A control socket said hello: it gets the trace from `since` on, and runs the session's Python app. */
+  /** A control socket said hello: it gets the trace from `since` on, and a host that runs apps in tabs takes it. */
   attach_viewer(viewer: Viewer, since: number): void {
     this.last_active = Date.now();
     this.viewers.push(viewer);
