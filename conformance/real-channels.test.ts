@@ -6,7 +6,7 @@ import { expect, it } from "vitest";
 import { checkDaphneInstalled, PYTHON } from "./daphne.ts";
 
 /** python/tests modules that import only Channels' and Django's public names. */
-const MODULES = ["test_security"];
+const MODULES = ["test_security", "test_layer_settings"];
 
 it.each(MODULES)("%s passes on the real Channels 4.0", (module) => {
   checkDaphneInstalled();

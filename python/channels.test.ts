@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { SITE } from "./install.ts";
 import { python_with_packages } from "./node-support.ts";
 
-const MODULES = ["test_channels", "test_examples", "test_runtime", "test_gallery_cases", "test_security"];
+const MODULES = ["test_channels", "test_examples", "test_runtime", "test_gallery_cases", "test_security", "test_layer_settings"];
 const tests_of = (module: string) =>
   [...readFileSync(new URL(`./tests/${module}.py`, import.meta.url), "utf8").matchAll(/^(?:async )?def (test_\w+)/gm)].map((m) => m[1]!);
 

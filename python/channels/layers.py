@@ -7,8 +7,12 @@ import string
 import time
 from copy import deepcopy
 
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.module_loading import import_string
+
 from . import DEFAULT_CHANNEL_LAYER
-from .exceptions import ChannelFull
+from .exceptions import ChannelFull, InvalidChannelLayerError
 
 
 class BaseChannelLayer:
@@ -150,19 +154,59 @@ class InMemoryChannelLayer(BaseChannelLayer):
 
 
 class ChannelLayerManager:
-    """Holds the session's layers by alias. The playground configures one: an InMemoryChannelLayer as "default"."""
+    """The layers by alias, made on first use from settings.CHANNEL_LAYERS (each BACKEND with its CONFIG) and
+    made again after that setting changes. The playground puts its own instances in with configure()."""
 
     def __init__(self):
         self.backends = {}
+        setting_changed.connect(self._reset_backends)
+
+    def _reset_backends(self, setting, **kwargs):
+        if setting == "CHANNEL_LAYERS":
+            self.backends = {}
+
+    @property
+    def configs(self):
+        return getattr(settings, "CHANNEL_LAYERS", {})
+
+    def make_backend(self, name):
+        return self._make_backend(name, self.configs[name].get("CONFIG", {}))
+
+    def make_test_backend(self, name):
+        try:
+            config = self.configs[name]["TEST_CONFIG"]
+        except KeyError:
+            raise InvalidChannelLayerError("No TEST_CONFIG specified for %s" % name)
+        return self._make_backend(name, config)
+
+    def _make_backend(self, name, config):
+        if "ROUTING" in self.configs[name]:
+            raise InvalidChannelLayerError("ROUTING key found for %s - this is no longer needed in Channels 2." % name)
+        try:
+            backend_class = import_string(self.configs[name]["BACKEND"])
+        except KeyError:
+            raise InvalidChannelLayerError("No BACKEND specified for %s" % name)
+        except ImportError:
+            raise InvalidChannelLayerError("Cannot import BACKEND %r specified for %s" % (self.configs[name]["BACKEND"], name))
+        return backend_class(**config)
 
     def configure(self, layers):
+        """Sets layer instances by alias, in place of what settings would make (the playground's traced layer)."""
         self.backends = dict(layers)
 
+    def set(self, key, layer):
+        """Sets one alias's layer; returns the one it replaces, or None."""
+        old = self.backends.get(key)
+        self.backends[key] = layer
+        return old
+
     def __getitem__(self, key):
+        if key not in self.backends:
+            self.backends[key] = self.make_backend(key)
         return self.backends[key]
 
     def __contains__(self, key):
-        return key in self.backends
+        return key in self.configs
 
 
 def get_channel_layer(alias=DEFAULT_CHANNEL_LAYER):
@@ -174,4 +218,3 @@ def get_channel_layer(alias=DEFAULT_CHANNEL_LAYER):
 
 
 channel_layers = ChannelLayerManager()
-channel_layers.configure({DEFAULT_CHANNEL_LAYER: InMemoryChannelLayer()})
