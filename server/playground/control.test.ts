@@ -83,7 +83,9 @@ it("drops malformed sandbox ops with one log record and closes the connection th
     { op: "send", cid: "CID", message: { type: "websocket.close", code: 7 } },
     { op: "trace", entry: { kind: "receive", message: "DEEP" } },
   ];
-  const inject = (ops: unknown[]) => (session as unknown as { on_ops(o: unknown, b: Uint8Array[], v: number): void }).on_ops(parse_ops(ops), [], session.version);
+  // As the sandbox process's messages reach the session: parsed, then applied.
+  const relay = (session as unknown as { relay: { apply(o: unknown, b: Uint8Array[], v: number): void } }).relay;
+  const inject = (ops: unknown[]) => relay.apply(parse_ops(ops), [], session.version);
   for (const [i, op] of forged.entries()) {
     const victim = control.client("", `victim ${i}`);
     expect(await victim.outcome).toBe("open");
