@@ -7,7 +7,7 @@ import type { LoadOutcome, SandboxListener } from "./supervisor.ts";
 import { parse_ops } from "./app-ops.ts";
 import type { PyOps, Suspect } from "./protocol.ts";
 import type { SandboxEvent } from "./sandbox/ops.ts";
-import { event_size, InFlight } from "./in-flight.ts";
+import { event_size } from "./in-flight.ts";
 import { TurnBatch } from "./turn-batch.ts";
 
 export type PythonLoadOutcome = LoadOutcome & { served?: string; line?: number; column?: number };
@@ -20,16 +20,8 @@ export class BrowserRuntime implements AppHost {
   readonly language = "python" as const;
   private host: BrowserHost | null = null;
   private loads = new Map<number, (outcome: PythonLoadOutcome) => void>();
-  private readonly in_flight = new InFlight();
-  private readonly batch = new TurnBatch<Exclude<SandboxEvent, { k: "timer" }>>((events) => {
-    const size = this.queued;
-    this.queued = 0;
-    const host = this.host;
-    if (host === null) return this.in_flight.taken(size);
-    void host.post({ type: "py_events", version: this.version, events }).then(() => this.in_flight.taken(size));
-  });
-  /** Bytes of the events queued this turn, counted in flight from the moment they are queued. */
-  private queued = 0;
+  /** Taken once the tab's control socket has drained what it was sent. */
+  private readonly batch = new TurnBatch<Exclude<SandboxEvent, { k: "timer" }>>((events) => this.host?.post({ type: "py_events", version: this.version, events }));
   private version = 0;
 
   constructor(private readonly listener: SandboxListener) {}
@@ -49,9 +41,7 @@ export class BrowserRuntime implements AppHost {
   detach(host: BrowserHost): void {
     if (this.host !== host) return;
     this.host = null;
-    this.batch.clear();
-    this.queued = 0;
-    this.in_flight.reset();
+    this.batch.drop();
     this.fail_loads("The browser tab running the Python app disconnected while loading");
     if (this.version !== 0) this.listener.stopped("crashed", "the browser tab running the Python app disconnected", {}, this.version);
     this.version = 0;
@@ -90,17 +80,15 @@ export class BrowserRuntime implements AppHost {
 
   /** While the tab's socket has not taken what was sent to it, a promise for when it has (see in-flight.ts). */
   backlog(): Promise<void> | null {
-    return this.in_flight.backlog();
+    return this.batch.backlog();
   }
 
   /** Queues an event; what one turn of the event loop queued goes to the tab as one message. */
   event(event: SandboxEvent, bytes?: Uint8Array): void {
     if (this.host === null || event.k === "timer") return; // timers stay in the tab
     const size = event_size(event, bytes);
-    this.queued += size;
-    this.in_flight.add(size);
     if (bytes !== undefined) (event as { event: Record<string, unknown> }).event.bytes = { $b64: Buffer.from(bytes).toString("base64") };
-    this.batch.push(event);
+    this.batch.push(event, size);
   }
 
   /** Ops from the tab, each parsed here (app-ops.ts); bytes stay base64 until the session relays them. */
@@ -157,9 +145,7 @@ export class BrowserRuntime implements AppHost {
 
   retire(): void {
     this.version = 0; // what the tab still says of its old app is dropped
-    this.batch.clear();
-    this.queued = 0;
-    this.in_flight.reset();
+    this.batch.drop();
   }
 
   close(): void {

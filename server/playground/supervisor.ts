@@ -9,7 +9,7 @@ import { FromSandbox } from "./sandbox/from-sandbox.ts";
 import type { Suspect } from "./protocol.ts";
 import { parse_ops, type BadOp, type SizedOp } from "./app-ops.ts";
 import type { SandboxEvent } from "./sandbox/ops.ts";
-import { event_size, InFlight } from "./in-flight.ts";
+import { event_size } from "./in-flight.ts";
 import { TurnBatch } from "./turn-batch.ts";
 
 let host_bundle: Promise<string> | null = null;
@@ -79,14 +79,11 @@ function parse_ops_text(text: string): Array<SizedOp | BadOp> {
 export class SandboxProcess {
   private child: ChildProcess | null = null;
   private starting: Promise<ChildProcess> | null = null;
-  private readonly in_flight = new InFlight();
-  /** Bytes of the events queued this turn, counted in flight from the moment they are queued. */
-  private queued = 0;
   private readonly batch = new TurnBatch<SandboxEvent>((events, bytes) => {
-    const size = this.queued;
-    this.queued = 0;
-    if (this.child === null || !this.child.connected) return this.in_flight.taken(size);
-    this.child.send({ t: "batch", events: JSON.stringify(events), bytes } satisfies ToSandbox, () => this.in_flight.taken(size));
+    const child = this.child;
+    if (child === null || !child.connected) return;
+    // Taken once the IPC write is done: a process busy in a handler reads nothing, and its pipe fills.
+    return new Promise((taken) => child.send({ t: "batch", events: JSON.stringify(events), bytes } satisfies ToSandbox, taken));
   });
   private loads = new Map<number, (outcome: LoadOutcome) => void>();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -146,23 +143,21 @@ export class SandboxProcess {
   /** Queues an event; what one turn of the event loop queued goes to the sandbox as one batch. */
   event(event: SandboxEvent, bytes?: Uint8Array): void {
     const size = event_size(event, bytes);
-    this.queued += size;
-    this.in_flight.add(size);
     if (bytes !== undefined) {
       // An exact-size copy: a pooled Buffer's backing store holds other connections' bytes.
       (event as { event: Record<string, unknown> }).event.bytes = { $b: this.batch.attach(new Uint8Array(bytes)) };
     }
-    this.batch.push(event);
+    this.batch.push(event, size);
   }
 
   /** While the process has not taken what was sent to it, a promise for when it has (see in-flight.ts). */
   backlog(): Promise<void> | null {
-    return this.in_flight.backlog();
+    return this.batch.backlog();
   }
 
   /** Bytes sent to the process and not yet taken by it. */
   get in_flight_bytes(): number {
-    return this.in_flight.size;
+    return this.batch.in_flight_bytes;
   }
 
   set_tracing(on: boolean): void {
@@ -251,7 +246,7 @@ export class SandboxProcess {
   private on_exit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
     const killed = this.child === child ? this.kill_reason : null;
     if (this.child === child) this.child = null;
-    this.in_flight.reset();
+    this.batch.drop();
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     this.heartbeat = null;
     if (this.rss_poll !== null) clearTimeout(this.rss_poll);
