@@ -215,9 +215,8 @@ export class SandboxProcess {
     if (child.connected) child.send({ t: "ping", id: ++this.ping_id } satisfies ToSandbox);
   }
 
-  /** SANDBOX_PROCESS_MB sets the cap outright (an operator's setting; the tests use a low one). */
   private get process_cap_mb(): number {
-    return Number(process.env.SANDBOX_PROCESS_MB) || process_cap_mb(this.limits.memory_mb);
+    return process_cap_mb(this.limits.memory_mb);
   }
 
   /** The process-wide backstop: memory the isolate's cap does not see (Node, isolated-vm, ICU, buffers) is read here. */

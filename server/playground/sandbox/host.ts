@@ -109,7 +109,7 @@ let gc_timer: NodeJS.Timeout | null = null;
 function collect_when_high(memory_mb: number): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc_timer !== null || gc === undefined) return;
-  const half = ((Number(process.env.SANDBOX_PROCESS_MB) || process_cap_mb(memory_mb)) / 2) * 2 ** 20;
+  const half = (process_cap_mb(memory_mb) / 2) * 2 ** 20;
   gc_timer = setInterval(() => {
     if (process.memoryUsage.rss() > half) gc();
   }, 100);
