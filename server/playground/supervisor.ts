@@ -1,7 +1,6 @@
 // The server's side of a session's sandbox process: starts it, batches events to it, checks what comes
 // back, and notices when it dies or stops answering (a parked isolate thread answers nothing).
 import { execFile, fork, type ChildProcess } from "node:child_process";
-import { readFile } from "node:fs/promises";
 // @ts-expect-error a plain JavaScript module, without types
 import { build_server } from "../../scripts/build-server.mjs";
 import { data_limit_mb, process_cap_mb, type SandboxLimits, type StopReason, type ToSandbox } from "./sandbox/ipc.ts";
@@ -10,6 +9,7 @@ import type { Suspect } from "./protocol.ts";
 import { parse_ops, type BadOp, type SizedOp } from "./app-ops.ts";
 import type { SandboxEvent } from "./sandbox/ops.ts";
 import { event_size } from "./in-flight.ts";
+import { cpu_ticks, rss_kb } from "./proc.ts";
 import { TurnBatch } from "./turn-batch.ts";
 
 let host_bundle: Promise<string> | null = null;
@@ -29,28 +29,6 @@ export const SANDBOX_V8_FLAGS = ["--no-expose-wasm", "--no-harmony-rab-gsab", "-
 
 /** How often the server reads a sandbox process's resident memory (a read of /proc/<pid>/status). */
 const RSS_POLL_MS = 150;
-
-/** Resident memory of a process in MB, from /proc (null where there is none, or the process is gone). */
-async function rss_mb(pid: number): Promise<number | null> {
-  try {
-    const status = await readFile(`/proc/${pid}/status`, "latin1");
-    const m = /VmRSS:\s+(\d+) kB/.exec(status);
-    return m ? Number(m[1]) / 1024 : null;
-  } catch {
-    return null;
-  }
-}
-
-/** CPU time a process has used, in clock ticks (utime + stime of /proc/<pid>/stat). */
-async function cpu_ticks(pid: number): Promise<number | null> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, "latin1");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return null;
-  }
-}
 
 export interface SandboxListener {
   /** Ops as parsed (app-ops.ts): a malformed one arrives as a BadOp, for the session to report. */
@@ -114,7 +92,7 @@ export class SandboxProcess {
     this.kill_reason = null;
     this.cpu_seen = null;
     this.last_pong = Date.now();
-    this.heartbeat = setInterval(() => void this.check_heartbeat(child), 1000);
+    this.heartbeat = setInterval(() => this.check_heartbeat(child), 1000);
     this.heartbeat.unref();
     this.watch_memory(child);
     // Best effort (prlimit is util-linux's): the RSS poll is the cap that always applies.
@@ -194,9 +172,9 @@ export class SandboxProcess {
    * inside a builtin that does not check the handler's deadline: the CPU time it used since the last
    * check tells which.
    */
-  private async check_heartbeat(child: ChildProcess): Promise<void> {
+  private check_heartbeat(child: ChildProcess): void {
     const pid = child.pid;
-    const ticks = pid === undefined ? null : await cpu_ticks(pid);
+    const ticks = pid === undefined ? null : cpu_ticks(pid);
     const previous = this.cpu_seen;
     const now = Date.now();
     if (ticks !== null) this.cpu_seen = { ticks, at: now };
@@ -222,19 +200,18 @@ export class SandboxProcess {
   /** The process-wide backstop: memory the isolate's cap does not see (Node, isolated-vm, ICU, buffers) is read here. */
   private watch_memory(child: ChildProcess): void {
     const cap = this.process_cap_mb;
-    const poll = async () => {
+    const poll = () => {
       this.rss_poll = null;
       if (this.child !== child || child.pid === undefined) return;
-      const rss = await rss_mb(child.pid);
-      if (this.child !== child) return;
-      if (rss !== null && rss > cap) {
+      const rss = rss_kb(child.pid) / 1024; // 0 once the process is gone
+      if (rss > cap) {
         this.kill(child, { reason: "memory", detail: `the sandbox process used ${Math.round(rss)} MB, over its ${cap} MB cap` });
         return;
       }
-      this.rss_poll = setTimeout(() => void poll(), RSS_POLL_MS);
+      this.rss_poll = setTimeout(poll, RSS_POLL_MS);
       this.rss_poll.unref();
     };
-    void poll();
+    poll();
   }
 
   private kill(child: ChildProcess, why: { reason: StopReason; detail: string }): void {

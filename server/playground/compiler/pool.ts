@@ -7,7 +7,7 @@ import { fork, type ChildProcess } from "node:child_process";
 import { build_server } from "../../../scripts/build-server.mjs";
 import type { CompileCode, Compiled, Failed } from "../compile.ts";
 import { EXIT_SERVICE_KILLED, type FromWorker, type ToWorker } from "./ipc.ts";
-import { children, is_child, rss_kb } from "./proc.ts";
+import { children, is_child, rss_kb } from "../proc.ts";
 
 export interface PoolOptions {
   /** A compile running longer is stopped (COMPILE_TIMEOUT). */

@@ -1,5 +1,7 @@
-// What the pool reads about its workers' processes from Linux's /proc: resident memory (esbuild is a Go
-// binary, so no Node flag caps it) and parentage (to kill an esbuild service only while it is still ours).
+// What the server reads about its child processes from Linux's /proc: resident memory (of a sandbox process
+// as a whole; of a compiler worker and its esbuild, a Go binary no Node flag caps), CPU time (a sandbox that
+// stopped answering is busy or parked), and parentage (to kill an esbuild service only while it is ours).
+// Reads of /proc are answered by the kernel at once, so they are synchronous.
 import { readdirSync, readFileSync } from "node:fs";
 
 function read(path: string): string | null {
@@ -16,12 +18,17 @@ export function rss_kb(pid: number): number {
   return match ? Number(match[1]) : 0;
 }
 
-/** The parent pid and state letter from /proc/<pid>/stat (its command name may hold spaces and parentheses). */
-function stat(pid: number): { ppid: number; state: string } | null {
+/** State letter, parent pid and CPU time (utime + stime, clock ticks) from /proc/<pid>/stat (its command name may hold spaces and parentheses). */
+function stat(pid: number): { ppid: number; state: string; cpu_ticks: number } | null {
   const text = read(`/proc/${pid}/stat`);
   if (text === null) return null;
   const fields = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return { state: fields[0]!, ppid: Number(fields[1]) };
+  return { state: fields[0]!, ppid: Number(fields[1]), cpu_ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** CPU time the process has used, in clock ticks (null once it is gone). */
+export function cpu_ticks(pid: number): number | null {
+  return stat(pid)?.cpu_ticks ?? null;
 }
 
 /** Whether `pid` runs (not a zombie) as a child of `parent`. */
