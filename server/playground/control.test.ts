@@ -18,15 +18,6 @@ export class Echo extends AsyncWebsocketConsumer {
 
 const is_error = (m: ServerMessage): m is Extract<ServerMessage, { type: "error" }> => m.type === "error";
 
-/** A bystander's round trip: the server is alive and serving. */
-async function echoes(control: ControlClient, label = "bystander"): Promise<void> {
-  const c = control.client("", label);
-  expect(await c.outcome).toBe("open");
-  c.ws.send("still here");
-  expect(await c.next()).toBe("still here");
-  c.ws.close();
-}
-
 const deep_json = (levels: number): string => `${"[".repeat(levels)}1${"]".repeat(levels)}`;
 
 /** A new playground with one session serving the echo consumer. */
@@ -56,7 +47,7 @@ it("answers every malformed control message with an error and acts on none", asy
   const codes = new Set(control.messages.slice(from).filter(is_error).map((m) => m.code));
   expect([...codes].sort()).toEqual(["BAD_JSON", "BAD_MESSAGE"]);
   expect(pg.logs.filter((l) => /TypeError|RangeError/.test(l))).toEqual([]);
-  await echoes(control);
+  await control.serves("still here");
 });
 
 it("ignores the tab's messages on a TypeScript session: a forged py_ops trace 100,000 deep changes nothing", async () => {
@@ -67,7 +58,7 @@ it("ignores the tab's messages on a TypeScript session: a forged py_ops trace 10
   control.send(JSON.stringify({ type: "py_ops", version: session.version, ops }).replace('"DEEP"', deep_json(25)));
   control.send({ type: "py_stopped", version: session.version, reason: "crashed", detail: "forged", suspect: {} });
   control.send({ type: "py_loaded", version: session.version + 1, ok: true });
-  await echoes(control);
+  await control.serves("still here");
   expect(session.trace.records().slice(seq).some((r) => r.kind === "console" || (r.kind === "lifecycle" && r.event === "stopped"))).toBe(false);
 });
 
@@ -100,7 +91,7 @@ it("drops malformed sandbox ops with one log record and closes the connection th
     session.trace.records().filter((r) => r.kind === "error" && r.code === "BAD_OP"));
   expect(records.length).toBeGreaterThanOrEqual(forged.length - 1);
   expect(pg.logs.filter((l) => l.includes("(BAD_OP)")).length).toBe(records.length);
-  await echoes(control);
+  await control.serves("still here");
 });
 
 it("takes one hello per socket, keeps a few viewers per session, and compares tokens of any characters", async () => {
@@ -130,7 +121,7 @@ it("takes one hello per socket, keeps a few viewers per session, and compares to
   await until(() => control.ws.readyState === control.ws.CLOSED);
   const newest = extra.at(-1)!;
   newest.ws_base = control.ws_base;
-  await echoes(newest);
+  await newest.serves("still here");
 });
 
 it("answers a hello for an unknown session with 4404 and logs no error", async () => {
@@ -198,7 +189,7 @@ export class Chatty extends AsyncWebsocketConsumer {
   for (let i = 0; i < 10; i++) {
     await new Promise((r) => setTimeout(r, 200));
     expect(session.trace.bytes.sinks).toBeLessThanOrEqual(1024 * 1024 + 20_000);
-    await echoes(bystander);
+    await bystander.serves("still here");
   }
   chatty.ws.terminate();
   control.ws.terminate();
@@ -220,5 +211,5 @@ const id = setInterval(() => { if (++n > 20) clearInterval(id); throw new Error(
   expect(Math.max(...sizes)).toBeLessThan(1024 * 1024);
   for (const r of second.records) if (r.kind === "error") expect(r.message.length).toBeLessThanOrEqual(10_000);
   second.ws_base = control.ws_base;
-  await echoes(second);
+  await second.serves("still here");
 });

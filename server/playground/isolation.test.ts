@@ -26,11 +26,7 @@ async function bystander_serves(other = bystander): Promise<void> {
 /** After a stop, the session's code is loaded again and answers "hi" with `reply`; the control socket then closes. */
 async function restarted_and_serving(control: ControlClient, reply: string, ms?: number): Promise<void> {
   await control.record((r) => r.kind === "lifecycle" && r.event === "restarted", ms);
-  const again = control.client("", "again");
-  await again.outcome;
-  again.ws.send("hi");
-  expect(await again.next()).toBe(reply);
-  again.ws.close();
+  await control.serves("hi", reply, "again");
   control.close();
 }
 

@@ -17,13 +17,6 @@ beforeAll(async () => {
 });
 afterAll(async () => pg.close());
 
-async function serves(control: ControlClient, text = "ping", reply = `echo ${text}`): Promise<void> {
-  const c = control.client("", "check");
-  expect(await c.outcome).toBe("open");
-  c.ws.send(text);
-  expect(await c.next()).toBe(reply);
-  c.ws.close();
-}
 
 /** A session serving `code`, a client that sends `text`, and what the session logged as an error. */
 async function provoke(code: string, text = "go"): Promise<{ control: ControlClient; close: number; error: Extract<TraceRecord, { kind: "error" }> }> {
@@ -60,14 +53,14 @@ try { Object.defineProperty(globalThis, "__runtime", { value: forged }); } catch
 try { globalThis.__runtime = forged; } catch {}`,
     ));
     expect(result.ok).toBe(true);
-    await serves(control, "hi", "echo hi true");
+    await control.serves("hi", "echo hi true");
     const c = control.client("", "spinner");
     await c.outcome;
     c.ws.send("spin");
     expect((await c.closed).code).toBe(1011);
     const error = await control.record((r) => r.kind === "error" && r.code === "HANDLER_TIMEOUT");
     expect(error.kind === "error" && error.handler).toBe("Boom.websocket_receive");
-    await serves(bystander);
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 });
@@ -85,8 +78,8 @@ describe("errors thrown at the module's top level", () => {
     const result = await control.run(`${ECHO}\n${line}`);
     expect(result.ok).toBe(false);
     expect(result.error).toBe(text);
-    await serves(control);
-    await serves(bystander);
+    await control.serves("ping", "echo ping");
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 
@@ -101,8 +94,8 @@ describe("errors thrown at the module's top level", () => {
     const result = await control.run(`${ECHO}\n${line}`);
     expect(result.ok).toBe(false);
     expect(result.error).toMatch(/timed out/);
-    await serves(control);
-    await serves(bystander);
+    await control.serves("ping", "echo ping");
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 });
@@ -117,8 +110,8 @@ describe("errors thrown from a handler", () => {
     expect(error.code).toBe("HANDLER_TIMEOUT");
     expect(error.handler).toBe("Boom.websocket_receive");
     await control.record((r) => r.kind === "lifecycle" && r.event === "restarted");
-    await serves(control, "again", "ok");
-    await serves(bystander);
+    await control.serves("again", "ok");
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 
@@ -132,9 +125,9 @@ describe("errors thrown from a handler", () => {
     await this.send({ text_data: "ok" });`));
     expect(error.code).toBe("TIMER_CALLBACK_ERROR");
     expect(error.message).toBe("Error: x");
-    await serves(control, "again", "ok");
+    await control.serves("again", "ok");
     expect(control.records.some((r) => r.kind === "lifecycle" && r.event === "stopped")).toBe(false);
-    await serves(bystander);
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 
@@ -142,9 +135,9 @@ describe("errors thrown from a handler", () => {
     const { control, close, error } = await provoke(consumer(`if (text === "go") throw null; await this.send({ text_data: "ok" });`));
     expect(close).toBe(1011);
     expect(error.message).toBe("Uncaught: null");
-    await serves(control, "again", "ok");
+    await control.serves("again", "ok");
     expect(control.records.some((r) => r.kind === "lifecycle" && r.event === "stopped")).toBe(false);
-    await serves(bystander);
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 });
@@ -156,7 +149,7 @@ describe("sizes copied out of the isolate", () => {
     expect(result.ok).toBe(false);
     expect(result.error!.length).toBeGreaterThan(10_000);
     expect(result.error!.length).toBeLessThan(10_100);
-    await serves(bystander);
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 
@@ -168,8 +161,8 @@ describe("sizes copied out of the isolate", () => {
       expect(r.kind === "error" && r.message.length).toBeLessThan(10_100);
       expect(r.kind === "error" && (r.stack ?? "").length).toBeLessThan(40_000);
     }
-    await serves(control);
-    await serves(bystander);
+    await control.serves("ping", "echo ping");
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 
@@ -181,7 +174,7 @@ describe("sizes copied out of the isolate", () => {
     const frames = (error.stack ?? "").split("\n").filter((line) => line.trimStart().startsWith("at "));
     expect(frames.length).toBeGreaterThan(10);
     expect(frames.length).toBeLessThanOrEqual(50);
-    await serves(bystander);
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 });
@@ -195,8 +188,8 @@ describe("memory the isolate's cap does not count", () => {
     const s = new SharedArrayBuffer(1, { maxByteLength: 2 ** 29 });
     try { s.grow(2 ** 29); grown += " " + s.byteLength; } catch {}
     await this.send({ text_data: [typeof WebAssembly, typeof globalThis.WebAssembly, b.resizable === true, grown].join(" ") });`));
-    await serves(control, "x", "undefined undefined false refused");
-    await serves(bystander);
+    await control.serves("x", "undefined undefined false refused");
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 
@@ -205,7 +198,7 @@ describe("memory the isolate's cap does not count", () => {
     for (let i = 0; i <= 10_000; i++) await this.send({ bytes_data: new Uint8Array([1]) });`));
     expect(close).toBe(1011);
     expect(error.code).toBe("MEMORY_LIMIT");
-    await serves(bystander);
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 
@@ -216,7 +209,7 @@ describe("memory the isolate's cap does not count", () => {
     try {
       const neighbour = await roomy.session();
       await neighbour.run(ECHO);
-      await serves(neighbour);
+      await neighbour.serves("ping", "echo ping");
       const control = await roomy.session();
       await control.run(consumer(`if (text === "hold") {
       globalThis.kept = [];
@@ -224,14 +217,14 @@ describe("memory the isolate's cap does not count", () => {
       await new Promise((r) => setTimeout(r, 2000));
     }
     await this.send({ text_data: "ok" });`));
-      await serves(control, "x", "ok");
+      await control.serves("x", "ok");
       const c = control.client("", "hog");
       await c.outcome;
       c.ws.send("hold");
       expect((await c.closed).code).toBe(1011);
       const error = await control.record((r) => r.kind === "error" && (r.code === "MEMORY_LIMIT" || r.code === "HANDLER_TIMEOUT"), 10_000);
       expect(error.kind === "error" && error.code).toBe("MEMORY_LIMIT");
-      await serves(neighbour);
+      await neighbour.serves("ping", "echo ping");
       control.close();
     } finally {
       delete process.env.SANDBOX_PROCESS_MB;
@@ -246,7 +239,7 @@ describe("builtins that do not check the deadline", () => {
     expect(close).toBe(1011);
     expect(error.message).toMatch(/^RangeError: String\.prototype\.normalize refuses strings over 1000000 characters/);
     expect(control.records.some((r) => r.kind === "lifecycle" && r.event === "stopped")).toBe(false);
-    await serves(bystander);
+    await bystander.serves("ping", "echo ping");
     control.close();
   });
 
@@ -255,7 +248,7 @@ describe("builtins that do not check the deadline", () => {
     await control.run(consumer(`const a = Array.from({ length: 60000 }, (_, i) => (i * 7919) % 60000);
     a.sort();
     await this.send({ text_data: a.slice(0, 4).join(",") + " " + [10, 9, 1].sort().join(",") });`));
-    await serves(control, "x", "0,1,10,100 1,10,9");
+    await control.serves("x", "0,1,10,100 1,10,9");
     control.close();
   });
 
@@ -264,7 +257,7 @@ describe("builtins that do not check the deadline", () => {
     expect(close).toBe(1011);
     expect(error.code).toBe("HANDLER_TIMEOUT");
     await control.record((r) => r.kind === "lifecycle" && r.event === "restarted", 10_000);
-    await serves(bystander);
+    await bystander.serves("ping", "echo ping");
     control.close();
   }, 30_000);
 });

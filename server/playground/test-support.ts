@@ -118,6 +118,17 @@ export class ControlClient {
     }
   }
 
+  /** A new test client's round trip, `text` in and `reply` out: the session, and the server, still serve. */
+  async serves(text = "ping", reply = text, label = "check"): Promise<void> {
+    const c = this.client("", label);
+    const outcome = await c.outcome;
+    if (outcome !== "open") throw new Error(`a new client of the session did not connect: ${outcome}`);
+    c.ws.send(text);
+    const got = await c.next();
+    c.ws.close();
+    if (got !== reply) throw new Error(`the session answered ${JSON.stringify(String(got)).slice(0, 200)}, not ${JSON.stringify(reply)}`);
+  }
+
   /** A test client on the session, named `label` in the log. */
   client(path = "", label = "alice", protocols: string[] = []): Client {
     const separator = path.includes("?") ? "&" : "?";
